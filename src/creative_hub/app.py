@@ -1,0 +1,66 @@
+"""create_app(): routers, middleware, error handlers and the lifespan that owns the runtime."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from creative_hub import __version__
+from creative_hub.assets.endpoints import router as assets_router
+from creative_hub.auth.endpoints import router as auth_router
+from creative_hub.kit.handlers import install_error_handlers
+from creative_hub.kit.logging import configure_logging
+from creative_hub.kit.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from creative_hub.runtime import build_runtime
+from creative_hub.settings import Settings, get_settings
+from creative_hub.system.endpoints import router as system_router
+from creative_hub.system.metrics import Metrics
+from creative_hub.tasks.endpoints import router as tasks_router
+from creative_hub.tasks.registry import HandlerRegistry
+
+OPENAPI_TAGS = [
+    {"name": "system", "description": "Version, health, readiness."},
+    {"name": "auth", "description": "Accounts, tokens, API keys and browser sessions."},
+    {"name": "history", "description": "Every task you ran: filter, search, retry, cancel, delete."},
+    {"name": "assets", "description": "Upload files and stream the files you own."},
+]
+
+
+def create_app(
+    settings: Settings | None = None, *, handlers: HandlerRegistry | None = None
+) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.json_logs)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = build_runtime(settings, handlers)
+        app.state.runtime = runtime
+        settings.signing_key()  # create the key file before concurrent requests need it
+        await runtime.start(recover=settings.recover_on_start)
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = FastAPI(
+        title="Creative Hub",
+        version=__version__,
+        description="Self-hostable AI creative studio: one JSON API for chat, prompts, "
+        "images, video, audio, history and workflows.",
+        openapi_tags=OPENAPI_TAGS,
+        lifespan=lifespan,
+    )
+    app.state.metrics = Metrics()
+    install_error_handlers(app)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        json_limit=settings.max_json_body_bytes,
+        upload_limit=settings.max_upload_bytes,
+    )
+    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
+    for router in (system_router, auth_router, tasks_router, assets_router):
+        app.include_router(router)
+    return app

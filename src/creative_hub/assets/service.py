@@ -1,0 +1,155 @@
+"""Assets: store bytes for a user, read them back owner-checked, delete with their task."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import uuid
+from pathlib import PurePath
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from creative_hub.assets.repository import AssetRepository
+from creative_hub.assets.sniff import ALLOWED_MIME_TYPES, extension_for, sniff
+from creative_hub.db.session import after_commit
+from creative_hub.kit.errors import NotFound, PayloadTooLarge, UnsupportedMediaType
+from creative_hub.models.asset import Asset
+from creative_hub.storage.base import AssetStore
+from creative_hub.storage.local import key_for_checksum
+
+_SNIFF_BYTES = 4096
+
+
+def asset_url(asset_id: uuid.UUID) -> str:
+    return f"/api/assets/{asset_id}"
+
+
+def clean_filename(name: str | None, mime: str) -> str:
+    """A display name only (never a path): the last component, printable, bounded."""
+    base = PurePath((name or "").replace("\\", "/")).name
+    base = "".join(ch for ch in base if ch.isprintable() and ch not in '"<>|:*?')[:200]
+    return base or f"file.{extension_for(mime)}"
+
+
+async def save_bytes(
+    session: AsyncSession,
+    store: AssetStore,
+    *,
+    user_id: uuid.UUID,
+    data: bytes,
+    mime_type: str,
+    filename: str | None = None,
+    task_id: uuid.UUID | None = None,
+) -> Asset:
+    """Store output the hub produced itself (its type is known, not sniffed)."""
+    checksum = hashlib.sha256(data).hexdigest()
+    key = key_for_checksum(checksum)
+    await store.put(key, data)
+    asset = Asset(
+        id=uuid.uuid4(),
+        user_id=user_id,
+        task_id=task_id,
+        storage_key=key,
+        mime_type=mime_type,
+        size_bytes=len(data),
+        checksum=checksum,
+        filename=clean_filename(filename, mime_type),
+    )
+    AssetRepository(session).add(asset)
+    await session.flush()
+    return asset
+
+
+class UploadSink:
+    """Streams an upload to a temporary file, hashing and bounding it as it goes."""
+
+    def __init__(self, limit: int, tmp_dir: str) -> None:
+        os.makedirs(tmp_dir, exist_ok=True)
+        self.limit = limit
+        self.size = 0
+        self.head = b""
+        self._hash = hashlib.sha256()
+        fd, self.path = tempfile.mkstemp(dir=tmp_dir, prefix="upload-")
+        self._file = os.fdopen(fd, "wb")
+
+    def write(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.size > self.limit:
+            self.discard()
+            raise PayloadTooLarge(
+                f"The file is larger than the {self.limit // (1024 * 1024)} MiB upload limit.",
+                code="upload_too_large",
+                details={"max_bytes": self.limit},
+            )
+        if len(self.head) < _SNIFF_BYTES:
+            self.head += chunk[: _SNIFF_BYTES - len(self.head)]
+        self._hash.update(chunk)
+        self._file.write(chunk)
+
+    def close(self) -> str:
+        self._file.close()
+        return self._hash.hexdigest()
+
+    def discard(self) -> None:
+        if not self._file.closed:
+            self._file.close()
+        if os.path.exists(self.path):
+            os.unlink(self.path)
+
+
+async def save_upload(
+    session: AsyncSession,
+    store: AssetStore,
+    *,
+    user_id: uuid.UUID,
+    sink: UploadSink,
+    filename: str | None,
+) -> Asset:
+    checksum = sink.close()
+    mime = sniff(sink.head)
+    if sink.size == 0 or mime is None or mime not in ALLOWED_MIME_TYPES:
+        sink.discard()
+        raise UnsupportedMediaType(
+            "This file type is not accepted. Upload an image (PNG, JPEG, WebP, GIF), a video "
+            "(MP4, WebM, MOV, MKV), audio (WAV, MP3, OGG, FLAC, M4A) or UTF-8 text.",
+            code="unsupported_file_type",
+            details={"detected": mime, "allowed": sorted(ALLOWED_MIME_TYPES)},
+        )
+    key = key_for_checksum(checksum)
+    await store.put_file(key, sink.path)
+    asset = Asset(
+        id=uuid.uuid4(),
+        user_id=user_id,
+        storage_key=key,
+        mime_type=mime,
+        size_bytes=sink.size,
+        checksum=checksum,
+        filename=clean_filename(filename, mime),
+    )
+    AssetRepository(session).add(asset)
+    await session.flush()
+    return asset
+
+
+async def get_owned(session: AsyncSession, asset_id: uuid.UUID, user_id: uuid.UUID) -> Asset:
+    asset = await AssetRepository(session).get(asset_id)
+    if asset is None or asset.user_id != user_id:
+        raise NotFound("No asset with this id.", code="asset_not_found")
+    return asset
+
+
+async def delete_for_task(session: AsyncSession, store: AssetStore, task_id: uuid.UUID) -> None:
+    """Remove a task's assets; the bytes go once no other asset shares them (after commit)."""
+    repo = AssetRepository(session)
+    assets = list(await repo.for_task(task_id))
+    await repo.delete([a.id for a in assets])
+    await session.flush()
+    keys = {a.storage_key for a in assets}
+    orphaned = [k for k in keys if not await repo.key_in_use(k)]
+
+    async def remove_files() -> None:
+        for key in orphaned:
+            await store.delete(key)
+
+    after_commit(session, remove_files)

@@ -1,0 +1,79 @@
+"""Password hashing, JWTs and opaque-token digests."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import jwt
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+
+from creative_hub.kit.time import utcnow
+
+_password_hash = PasswordHash((Argon2Hasher(),))
+# Verified against when the user does not exist, so timing does not reveal who exists.
+_DUMMY_HASH = _password_hash.hash("not-a-real-password")
+JWT_ALGORITHM = "HS256"
+API_KEY_PREFIX = "chk_"
+
+
+def hash_password(password: str) -> str:
+    return _password_hash.hash(password)
+
+
+def verify_password(password: str, hashed: str | None) -> bool:
+    if hashed is None:
+        _password_hash.verify(password, _DUMMY_HASH)
+        return False
+    return _password_hash.verify(password, hashed)
+
+
+def digest(token: str) -> str:
+    """SHA-256 of a high-entropy token (API key, refresh token, session token)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token(nbytes: int = 32) -> str:
+    return secrets.token_urlsafe(nbytes)
+
+
+def new_api_key() -> tuple[str, str]:
+    """(full key shown once, short display prefix)."""
+    body = secrets.token_urlsafe(32)
+    return f"{API_KEY_PREFIX}{body}", f"{API_KEY_PREFIX}{body[:6]}"
+
+
+def create_access_token(user_id: uuid.UUID, key: str, ttl_seconds: int) -> str:
+    now = utcnow()
+    claims = {
+        "sub": str(user_id),
+        "type": "access",
+        "iat": now,
+        "exp": now + timedelta(seconds=ttl_seconds),
+        "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode(claims, key, algorithm=JWT_ALGORITHM)
+
+
+def decode_access_token(token: str, key: str) -> dict[str, Any] | None:
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token, key, algorithms=[JWT_ALGORITHM], options={"require": ["exp", "sub", "type"]}
+        )
+    except jwt.PyJWTError:
+        return None
+    return claims if claims.get("type") == "access" else None
+
+
+def csrf_token_for(session_token: str, key: str) -> str:
+    """The CSRF token is bound to the session: HMAC of the session token."""
+    return hmac.new(key.encode(), b"csrf:" + session_token.encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_matches(session_token: str, candidate: str, key: str) -> bool:
+    return hmac.compare_digest(csrf_token_for(session_token, key), candidate)

@@ -1,0 +1,5 @@
+"""The ASGI app for uvicorn: `uvicorn creative_hub.main:app`."""
+
+from creative_hub.app import create_app
+
+app = create_app()

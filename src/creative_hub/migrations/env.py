@@ -1,0 +1,63 @@
+"""Alembic environment: async engine, or a connection handed in by the caller."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from alembic import context
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from creative_hub import models  # noqa: F401  (registers every table)
+from creative_hub.db.base import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+# Full-text search lives outside the ORM (FTS5 virtual table and its shadow tables).
+_UNMANAGED_TABLE_PREFIXES = ("tasks_fts",)
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    if type_ == "table" and name and name.startswith(_UNMANAGED_TABLE_PREFIXES):
+        return False
+    # The trigram search index is created by hand in the migration.
+    return not (type_ == "index" and name == "ix_tasks_search_text_trgm")
+
+
+def _configure(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        include_object=include_object,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def _run_async(url: str) -> None:
+    engine = create_async_engine(url)
+    async with engine.connect() as conn:
+        await conn.run_sync(_configure)
+    await engine.dispose()
+
+
+def run() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _configure(connection)
+        return
+    url = config.get_main_option("sqlalchemy.url")
+    if not url:
+        from creative_hub.settings import get_settings
+
+        url = get_settings().resolved_database_url
+    asyncio.run(_run_async(url))
+
+
+if context.is_offline_mode():
+    raise SystemExit("Offline (--sql) migrations are not supported; run against a database.")
+run()

@@ -1,0 +1,24 @@
+"""All ORM models, imported here so Alembic and the mappers see every table."""
+
+from creative_hub.models.api_key import ApiKey
+from creative_hub.models.asset import Asset
+from creative_hub.models.enums import TaskStatus, TaskType, WorkflowStatus, WorkflowStep
+from creative_hub.models.refresh_token import RefreshToken
+from creative_hub.models.task import Task
+from creative_hub.models.user import User
+from creative_hub.models.web_session import WebSession
+from creative_hub.models.workflow import Workflow
+
+__all__ = [
+    "ApiKey",
+    "Asset",
+    "RefreshToken",
+    "Task",
+    "TaskStatus",
+    "TaskType",
+    "User",
+    "WebSession",
+    "Workflow",
+    "WorkflowStatus",
+    "WorkflowStep",
+]

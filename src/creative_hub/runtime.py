@@ -1,0 +1,93 @@
+"""Everything a process holds for its life: engine, bus, queue, store, executor.
+
+Built once by the web app's lifespan (and later the worker command); tests build
+their own with their own settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from limits.aio.storage import Storage
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.storage import storage_from_string
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from creative_hub.db.engine import create_engine, create_sessionmaker
+from creative_hub.events.base import EventBus
+from creative_hub.events.memory import MemoryEventBus
+from creative_hub.events.redis import RedisEventBus
+from creative_hub.queue.base import JobQueue
+from creative_hub.queue.inline import InlineQueue
+from creative_hub.settings import Settings
+from creative_hub.storage.base import AssetStore
+from creative_hub.storage.local import LocalAssetStore
+from creative_hub.tasks.executor import TaskExecutor
+from creative_hub.tasks.registry import HandlerRegistry, default_registry
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: async_sessionmaker[AsyncSession]
+    bus: EventBus
+    store: AssetStore
+    handlers: HandlerRegistry
+    executor: TaskExecutor
+    queue: JobQueue
+    limiter_storage: Storage
+    limiter: MovingWindowRateLimiter
+    started: bool = field(default=False)
+
+    async def start(self, *, recover: bool = True) -> None:
+        await self.executor.start()
+        if recover:
+            # One embedded process owns every task: whatever is "running" now was orphaned.
+            await self.executor.recover(all_running=self.settings.queue_backend == "inline")
+        await self.queue.start()
+        self.started = True
+
+    async def stop(self) -> None:
+        if self.started:
+            await self.queue.stop()
+            await self.executor.stop()
+            self.started = False
+        await self.bus.close()
+        await self.engine.dispose()
+
+
+def build_runtime(settings: Settings, handlers: HandlerRegistry | None = None) -> Runtime:
+    engine = create_engine(settings)
+    sessionmaker = create_sessionmaker(engine)
+    bus: EventBus = (
+        RedisEventBus(settings.redis_url) if settings.event_bus == "redis" else MemoryEventBus()
+    )
+    store = LocalAssetStore(settings.assets_dir)
+    handlers = handlers or default_registry.copy()
+    executor = TaskExecutor(
+        sessionmaker=sessionmaker, bus=bus, handlers=handlers, settings=settings
+    )
+    queue = InlineQueue(
+        execute=executor.execute,
+        fetch_queued=executor.queued_ids,
+        housekeeping=executor.housekeeping,
+        concurrency=settings.queue_concurrency,
+        poll_interval=settings.queue_poll_seconds,
+    )
+    limiter_storage = storage_from_string("async+" + settings.rate_limit_storage_url)
+    assert isinstance(limiter_storage, Storage)
+    runtime = Runtime(
+        settings=settings,
+        engine=engine,
+        sessionmaker=sessionmaker,
+        bus=bus,
+        store=store,
+        handlers=handlers,
+        executor=executor,
+        queue=queue,
+        limiter_storage=limiter_storage,
+        limiter=MovingWindowRateLimiter(limiter_storage),
+    )
+    executor.runtime = runtime
+    return runtime

@@ -1,0 +1,103 @@
+"""All configuration, read once from the environment (prefix CREATIVE_HUB_) and `.env`."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CREATIVE_HUB_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    environment: Literal["development", "production", "test"] = "development"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = Path("data")
+    # Empty means a SQLite file inside data_dir.
+    database_url: str = ""
+    database_echo: bool = False
+    # Empty means: read data_dir/secret_key, creating it on first start.
+    secret_key: SecretStr = SecretStr("")
+
+    access_token_ttl_seconds: int = 15 * 60
+    refresh_token_ttl_seconds: int = 30 * 24 * 3600
+    session_ttl_seconds: int = 14 * 24 * 3600
+    session_cookie_name: str = "ch_session"
+    # Secure cookies need HTTPS; on by default in production.
+    cookie_secure: bool | None = None
+
+    login_max_failures_per_account: int = 5
+    login_max_failures_per_ip: int = 20
+    login_failure_window_seconds: int = 15 * 60
+    # memory:// (one process) or redis://host:port/db (shared by all processes).
+    rate_limit_storage_url: str = "memory://"
+
+    queue_backend: Literal["inline"] = "inline"
+    queue_concurrency: int = Field(default=2, ge=1, le=64)
+    # Attempts before a task whose worker died is failed (2: retried once).
+    task_max_attempts: int = Field(default=2, ge=1, le=10)
+    task_timeout_seconds: float = Field(default=3600, gt=0)
+    task_heartbeat_seconds: float = Field(default=10, gt=0)
+    # A running task whose heartbeat is older than this has lost its worker.
+    task_stale_seconds: float = Field(default=60, gt=0)
+    queue_poll_seconds: float = Field(default=2.0, gt=0)
+    # Requeue tasks orphaned by a crash when the server starts.
+    recover_on_start: bool = True
+    event_bus: Literal["memory", "redis"] = "memory"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+
+    storage_backend: Literal["local"] = "local"
+    max_upload_bytes: int = 100 * 1024 * 1024
+    max_json_body_bytes: int = 1024 * 1024
+
+    log_level: str = "INFO"
+    log_json: bool | None = None
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'creative_hub.db').resolve()}"
+
+    @property
+    def assets_dir(self) -> Path:
+        return self.data_dir / "assets"
+
+    @property
+    def secure_cookies(self) -> bool:
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return self.environment == "production"
+
+    @property
+    def json_logs(self) -> bool:
+        if self.log_json is not None:
+            return self.log_json
+        return self.environment == "production"
+
+    def signing_key(self) -> str:
+        """The secret for JWTs and CSRF tokens; generated once and kept in data_dir."""
+        value = self.secret_key.get_secret_value()
+        if value:
+            return value
+        path = self.data_dir / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        value = secrets.token_urlsafe(48)
+        path.touch(mode=0o600)
+        path.write_text(value)
+        self.secret_key = SecretStr(value)
+        return value
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,162 @@
+"""Every query on tasks."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import CursorResult, delete, func, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from creative_hub.kit.time import utcnow
+from creative_hub.models.enums import TaskStatus, TaskType
+from creative_hub.models.task import Task
+from creative_hub.tasks.search import search_condition
+from creative_hub.tasks.state import sources_of
+
+
+@dataclass(frozen=True)
+class TaskFilters:
+    task_type: TaskType | None = None
+    status: TaskStatus | None = None
+    q: str | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    workflow_id: uuid.UUID | None = None
+
+
+class TaskRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    @property
+    def dialect(self) -> str:
+        return self.session.get_bind().dialect.name
+
+    async def get(self, task_id: uuid.UUID) -> Task | None:
+        return await self.session.get(Task, task_id, populate_existing=True)
+
+    async def get_owned(self, task_id: uuid.UUID, user_id: uuid.UUID) -> Task | None:
+        task = await self.get(task_id)
+        return task if task is not None and task.user_id == user_id else None
+
+    def add(self, task: Task) -> None:
+        self.session.add(task)
+
+    async def list(
+        self,
+        user_id: uuid.UUID,
+        filters: TaskFilters,
+        *,
+        limit: int,
+        after: tuple[datetime, uuid.UUID] | None = None,
+    ) -> Sequence[Task]:
+        stmt = select(Task).where(Task.user_id == user_id)
+        if filters.task_type is not None:
+            stmt = stmt.where(Task.task_type == filters.task_type)
+        if filters.status is not None:
+            stmt = stmt.where(Task.status == filters.status)
+        if filters.created_after is not None:
+            stmt = stmt.where(Task.created_at >= filters.created_after)
+        if filters.created_before is not None:
+            stmt = stmt.where(Task.created_at < filters.created_before)
+        if filters.workflow_id is not None:
+            stmt = stmt.where(Task.workflow_id == filters.workflow_id)
+        if filters.q:
+            condition = search_condition(self.dialect, filters.q)
+            if condition is not None:
+                stmt = stmt.where(condition)
+        if after is not None:
+            stmt = stmt.where(tuple_(Task.created_at, Task.id) < tuple_(*after))
+        stmt = stmt.order_by(Task.created_at.desc(), Task.id.desc()).limit(limit)
+        return (await self.session.scalars(stmt)).all()
+
+    async def counts(self, user_id: uuid.UUID) -> list[tuple[TaskType, TaskStatus, int]]:
+        stmt = (
+            select(Task.task_type, Task.status, func.count())
+            .where(Task.user_id == user_id)
+            .group_by(Task.task_type, Task.status)
+        )
+        return [(t, s, n) for t, s, n in (await self.session.execute(stmt)).all()]
+
+    async def counts_all(self) -> list[tuple[TaskType, TaskStatus, int]]:
+        stmt = select(Task.task_type, Task.status, func.count()).group_by(
+            Task.task_type, Task.status
+        )
+        return [(t, s, n) for t, s, n in (await self.session.execute(stmt)).all()]
+
+    async def transition(
+        self,
+        task_id: uuid.UUID,
+        to: TaskStatus,
+        *,
+        only_from: Iterable[TaskStatus] | None = None,
+        **values: Any,
+    ) -> bool:
+        """Atomically move a task to `to` if its current status allows it; False if not."""
+        allowed = set(only_from) if only_from is not None else set(sources_of(to))
+        allowed &= set(sources_of(to))
+        stmt = (
+            update(Task)
+            .where(Task.id == task_id, Task.status.in_(allowed))
+            .values(status=to, updated_at=utcnow(), **values)
+            .execution_options(synchronize_session=False)
+        )
+        result: CursorResult[Any] = await self.session.execute(stmt)  # type: ignore[assignment]
+        return result.rowcount == 1
+
+    async def update_fields(
+        self, task_id: uuid.UUID, *, only_status: TaskStatus | None = None, **values: Any
+    ) -> bool:
+        stmt = update(Task).where(Task.id == task_id)
+        if only_status is not None:
+            stmt = stmt.where(Task.status == only_status)
+        stmt = stmt.values(**values).execution_options(synchronize_session=False)
+        result: CursorResult[Any] = await self.session.execute(stmt)  # type: ignore[assignment]
+        return result.rowcount == 1
+
+    async def cancel_requested(self, task_id: uuid.UUID) -> bool:
+        value = await self.session.scalar(select(Task.cancel_requested).where(Task.id == task_id))
+        return value is None or bool(value)  # a deleted task counts as cancelled
+
+    async def queued_ids(self, limit: int) -> list[uuid.UUID]:
+        stmt = (
+            select(Task.id)
+            .where(Task.status == TaskStatus.queued)
+            .order_by(Task.created_at)
+            .limit(limit)
+        )
+        return list((await self.session.scalars(stmt)).all())
+
+    async def running(self, *, heartbeat_before: datetime | None = None) -> Sequence[Task]:
+        stmt = select(Task).where(Task.status == TaskStatus.running)
+        if heartbeat_before is not None:
+            stmt = stmt.where(
+                func.coalesce(Task.heartbeat_at, Task.started_at, Task.created_at)
+                < heartbeat_before
+            )
+        return (await self.session.scalars(stmt)).all()
+
+    async def heartbeat(self, task_ids: Iterable[uuid.UUID], now: datetime) -> None:
+        ids = list(task_ids)
+        if ids:
+            await self.session.execute(
+                update(Task)
+                .where(Task.id.in_(ids), Task.status == TaskStatus.running)
+                .values(heartbeat_at=now)
+                .execution_options(synchronize_session=False)
+            )
+
+    async def delete(self, task_id: uuid.UUID) -> None:
+        await self.session.execute(delete(Task).where(Task.id == task_id))
+
+    async def count_by_status(self) -> dict[TaskStatus, int]:
+        stmt = select(Task.status, func.count()).group_by(Task.status)
+        return {s: n for s, n in (await self.session.execute(stmt)).all()}
+
+
+def stale_before(now: datetime, seconds: float) -> datetime:
+    return now - timedelta(seconds=seconds)
