@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from creative_hub import __version__
 from creative_hub.assets.endpoints import router as assets_router
 from creative_hub.auth.endpoints import router as auth_router
+from creative_hub.auth.security import configure_password_hashing
 from creative_hub.kit.handlers import install_error_handlers
 from creative_hub.kit.logging import configure_logging
 from creative_hub.kit.middleware import BodyLimitMiddleware, RequestContextMiddleware
@@ -33,6 +34,7 @@ def create_app(
 ) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.json_logs)
+    configure_password_hashing(settings.argon2_time_cost, settings.argon2_memory_kib)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -107,7 +107,10 @@ async def _create_admin(email: str, username: str, password: str) -> None:
     from creative_hub.auth.service import AuthService
     from creative_hub.db.engine import create_engine, create_sessionmaker
 
+    from creative_hub.auth.security import configure_password_hashing
+
     settings = get_settings()
+    configure_password_hashing(settings.argon2_time_cost, settings.argon2_memory_kib)
     try:
         data = RegisterRequest(email=email, username=username, password=password)
     except ValidationError as exc:

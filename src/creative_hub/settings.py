@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     # Secure cookies need HTTPS; on by default in production.
     cookie_secure: bool | None = None
 
+    # Argon2id cost for new password hashes.
+    argon2_time_cost: int = Field(default=3, ge=1, le=10)
+    argon2_memory_kib: int = Field(default=65536, ge=1024)
+
     login_max_failures_per_account: int = 5
     login_max_failures_per_ip: int = 20
     login_failure_window_seconds: int = 15 * 60

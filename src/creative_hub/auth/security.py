@@ -18,6 +18,15 @@ from creative_hub.kit.time import utcnow
 _password_hash = PasswordHash((Argon2Hasher(),))
 # Verified against when the user does not exist, so timing does not reveal who exists.
 _DUMMY_HASH = _password_hash.hash("not-a-real-password")
+
+
+def configure_password_hashing(time_cost: int, memory_cost_kib: int) -> None:
+    """Argon2id cost (OWASP: t=2..3, m>=19 MiB). Existing hashes keep verifying at their cost."""
+    global _password_hash, _DUMMY_HASH
+    _password_hash = PasswordHash(
+        (Argon2Hasher(time_cost=time_cost, memory_cost=memory_cost_kib),)
+    )
+    _DUMMY_HASH = _password_hash.hash("not-a-real-password")
 JWT_ALGORITHM = "HS256"
 API_KEY_PREFIX = "chk_"
 

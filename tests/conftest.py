@@ -1,0 +1,95 @@
+"""Fixtures: real databases (SQLite and PostgreSQL), an app per test, an HTTP client."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from pydantic import SecretStr
+
+from creative_hub.app import create_app
+from creative_hub.settings import Settings
+from creative_hub.tasks.registry import HandlerRegistry, default_registry
+from tests.support import databases
+
+
+@pytest.fixture(scope="session", params=databases.backends())
+async def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[str]:
+    """A migrated database, once per backend for the whole run."""
+    if request.param == "sqlite":
+        url = databases.sqlite_url(tmp_path_factory.mktemp("sqlite"))
+        await databases.upgrade(url)
+        yield url
+    elif request.param == "postgresql":
+        async with databases.fresh_postgres_database() as url:
+            await databases.upgrade(url)
+            yield url
+    else:
+        raise ValueError(f"unknown test backend {request.param!r}")
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path) -> Callable[..., Settings]:
+    def make(database_url: str, **overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "environment": "test",
+            "data_dir": tmp_path / "data",
+            "database_url": database_url,
+            "secret_key": SecretStr("test-signing-key-that-is-long-enough-0123456789"),
+            "queue_poll_seconds": 0.1,
+            "log_level": "WARNING",
+            "argon2_time_cost": 1,
+            "argon2_memory_kib": 1024,
+        }
+        values.update(overrides)
+        return Settings(**values)
+
+    return make
+
+
+@pytest.fixture
+async def settings(database_url: str, make_settings: Callable[..., Settings]) -> Settings:
+    await databases.empty_tables(database_url)
+    return make_settings(database_url)
+
+
+@pytest.fixture
+def handlers() -> HandlerRegistry:
+    """The app's job handlers; a test registers its own before the app starts."""
+    return default_registry.copy()
+
+
+@pytest.fixture
+async def app(settings: Settings, handlers: HandlerRegistry) -> AsyncIterator[FastAPI]:
+    application = create_app(settings, handlers=handlers)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+@pytest.fixture
+async def live_server(app: FastAPI) -> AsyncIterator[str]:
+    """The same app behind a real uvicorn on a free port (for streaming responses)."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="off", log_level="warning")
+    server = uvicorn.Server(config)
+    serving = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    await serving

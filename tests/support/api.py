@@ -1,0 +1,60 @@
+"""Helpers to drive the API as a user would."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from typing import Any
+
+import httpx
+
+_counter = itertools.count(1)
+
+
+async def register(client: httpx.AsyncClient, name: str | None = None, password: str = "s3cret-pass") -> dict[str, Any]:
+    """Register and sign in a new user; returns {user, headers, tokens, password}."""
+    name = name or f"user{next(_counter)}"
+    r = await client.post(
+        "/api/auth/register",
+        json={"email": f"{name}@example.com", "username": name, "password": password},
+    )
+    assert r.status_code == 201, r.text
+    login = await client.post("/api/auth/login", json={"username": name, "password": password})
+    assert login.status_code == 200, login.text
+    tokens = login.json()
+    return {
+        "user": r.json(),
+        "tokens": tokens,
+        "password": password,
+        "headers": {"Authorization": f"Bearer {tokens['access_token']}"},
+    }
+
+
+async def wait_for_status(
+    client: httpx.AsyncClient,
+    task_id: str,
+    headers: dict[str, str],
+    statuses: set[str],
+    timeout: float = 15.0,
+) -> dict[str, Any]:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        r = await client.get(f"/api/tasks/{task_id}", headers=headers)
+        assert r.status_code == 200, r.text
+        task = r.json()
+        if task["status"] in statuses:
+            return task
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"task stayed {task['status']}, wanted {statuses}: {task}")
+        await asyncio.sleep(0.05)
+
+
+def assert_error(response: httpx.Response, status: int, code: str | None = None) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"}, body
+    assert set(body["error"]) == {"code", "message", "details"}, body
+    assert body["error"]["message"], body
+    if code is not None:
+        assert body["error"]["code"] == code, body
+    return body["error"]
