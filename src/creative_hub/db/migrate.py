@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+# Full-text search lives outside the ORM: the FTS5 table (and its shadow tables) on
+# SQLite, the trigram index on PostgreSQL. Autogenerate must not see them as drift.
+_UNMANAGED_TABLE_PREFIXES = ("tasks_fts",)
+_UNMANAGED_INDEXES = frozenset({"ix_tasks_search_text_trgm"})
+
+
+def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    if type_ == "table" and name and name.startswith(_UNMANAGED_TABLE_PREFIXES):
+        return False
+    return not (type_ == "index" and name in _UNMANAGED_INDEXES)
 
 
 def alembic_config(url: str) -> Config:

@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
-
 from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from creative_hub import models  # noqa: F401  (registers every table)
 from creative_hub.db.base import Base
+from creative_hub.db.migrate import include_object
 
 config = context.config
 target_metadata = Base.metadata
-
-# Full-text search lives outside the ORM (FTS5 virtual table and its shadow tables).
-_UNMANAGED_TABLE_PREFIXES = ("tasks_fts",)
-
-
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
-    if type_ == "table" and name and name.startswith(_UNMANAGED_TABLE_PREFIXES):
-        return False
-    # The trigram search index is created by hand in the migration.
-    return not (type_ == "index" and name == "ix_tasks_search_text_trgm")
-
 
 def _configure(connection: Connection) -> None:
     context.configure(

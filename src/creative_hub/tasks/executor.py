@@ -206,11 +206,12 @@ class TaskExecutor:
                     await session.commit()
                     await publish_task(self.bus, session, task_id)
                 return None
+            attempt = task.attempts + 1
             claimed = await repo.transition(
                 task_id,
                 TaskStatus.running,
                 only_from=[TaskStatus.queued],
-                attempts=task.attempts + 1,
+                attempts=attempt,
                 started_at=now,
                 heartbeat_at=now,
                 finished_at=None,
@@ -229,7 +230,7 @@ class TaskExecutor:
                 user_id=task.user_id,
                 task_type=task.task_type,
                 input_data=dict(task.input_data),
-                attempt=task.attempts + 1,
+                attempt=attempt,
                 workflow_id=task.workflow_id,
             )
 

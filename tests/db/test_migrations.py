@@ -1,0 +1,102 @@
+"""The migration chain on real SQLite and PostgreSQL: reversible, and equal to the models."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from creative_hub.db import migrate
+from creative_hub.db.base import Base
+from creative_hub.db.migrate import include_object
+from tests.support import databases
+
+EXPECTED_TABLES = {"users", "tasks", "workflows", "assets", "api_keys", "refresh_tokens", "web_sessions"}
+
+
+@pytest.fixture(params=databases.backends())
+async def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    if request.param == "sqlite":
+        yield databases.sqlite_url(tmp_path)
+    else:
+        async with databases.fresh_postgres_database("ch_migr") as url:
+            yield url
+
+
+async def _tables(url: str) -> set[str]:
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as conn:
+            names = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
+    finally:
+        await engine.dispose()
+    return {n for n in names if n != "alembic_version" and not n.startswith("tasks_fts")}
+
+
+async def _diff(url: str) -> list[Any]:
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as conn:
+            return await conn.run_sync(
+                lambda c: compare_metadata(
+                    MigrationContext.configure(
+                        c, opts={"include_object": include_object, "compare_type": True}
+                    ),
+                    Base.metadata,
+                )
+            )
+    finally:
+        await engine.dispose()
+
+
+async def test_upgrade_downgrade_upgrade(empty_database: str) -> None:
+    url = empty_database
+    await asyncio.to_thread(migrate.upgrade, url)
+    assert await _tables(url) == EXPECTED_TABLES
+    await asyncio.to_thread(migrate.downgrade, url, "base")
+    assert await _tables(url) == set()
+    await asyncio.to_thread(migrate.upgrade, url)
+    assert await _tables(url) == EXPECTED_TABLES
+
+
+async def test_models_and_migrations_do_not_differ(empty_database: str) -> None:
+    await asyncio.to_thread(migrate.upgrade, empty_database)
+    assert await _diff(empty_database) == []
+
+
+@pytest.mark.parametrize("backend", [b for b in databases.backends() if b == "postgresql"])
+async def test_postgres_uses_native_types(backend: str) -> None:
+    async with databases.fresh_postgres_database("ch_types") as url:
+        await _check_native_types(url)
+
+
+async def _check_native_types(url: str) -> None:
+    await asyncio.to_thread(migrate.upgrade, url)
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as conn:
+            cols = dict(
+                (await conn.execute(text(
+                    "SELECT column_name, data_type FROM information_schema.columns "
+                    "WHERE table_name = 'tasks'"
+                ))).all()
+            )
+            enums = set((await conn.execute(text("SELECT typname FROM pg_type WHERE typtype = 'e'"))).scalars())
+            indexes = set((await conn.execute(text(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'tasks'"
+            ))).scalars())
+    finally:
+        await engine.dispose()
+    assert cols["id"] == "uuid"
+    assert cols["input_data"] == "jsonb"
+    assert cols["status"] == "USER-DEFINED"
+    assert {"task_type", "task_status", "workflow_status", "workflow_step"} <= enums
+    assert {"ix_tasks_user_created", "ix_tasks_user_type", "ix_tasks_user_status",
+            "ix_tasks_search_text_trgm"} <= indexes  # fmt: skip
