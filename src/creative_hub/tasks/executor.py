@@ -138,9 +138,12 @@ class TaskExecutor:
             return
         handler = self.handlers.get(ctx.task_type)
         assert handler is not None  # checked in _claim
-        runner = asyncio.create_task(handler(ctx), name=f"task-{task_id}")
-        self._inflight[task_id] = runner
+        runner: asyncio.Task[JobResult] | None = None
         try:
+            # From here on a shutdown hands the task back (see the CancelledError branch).
+            await self._publish(task_id)
+            runner = asyncio.create_task(handler(ctx), name=f"task-{task_id}")
+            self._inflight[task_id] = runner
             result = await asyncio.wait_for(runner, timeout=self.settings.task_timeout_seconds)
         except TaskCancelled:
             await self._finish(task_id, TaskStatus.cancelled)
@@ -159,7 +162,8 @@ class TaskExecutor:
                 await self._finish(task_id, TaskStatus.cancelled)
             else:
                 # The server is shutting down: hand the task back, it resumes on restart.
-                runner.cancel()
+                if runner is not None:
+                    runner.cancel()
                 await asyncio.shield(self._requeue_after_shutdown(task_id))
                 raise
         except Exception:
@@ -223,7 +227,6 @@ class TaskExecutor:
             await session.commit()
             if not claimed:
                 return None
-            await publish_task(self.bus, session, task_id)
             return _Context(
                 self,
                 task_id=task_id,
@@ -233,6 +236,10 @@ class TaskExecutor:
                 attempt=attempt,
                 workflow_id=task.workflow_id,
             )
+
+    async def _publish(self, task_id: uuid.UUID) -> None:
+        async with self.sessionmaker() as session:
+            await publish_task(self.bus, session, task_id)
 
     async def _finish(self, task_id: uuid.UUID, status: TaskStatus, **values: Any) -> None:
         async with self.sessionmaker() as session:
