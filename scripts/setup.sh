@@ -77,6 +77,11 @@ note "$("${uv[@]}" --version)"
 step "Python packages (uv sync --frozen, dev group included)"
 # Use the machine's Python: no interpreter downloads (only registries are reachable).
 export UV_PYTHON_DOWNLOADS="${UV_PYTHON_DOWNLOADS:-never}"
+# uv trusts only its built-in roots unless told otherwise: give it the system's CA
+# bundle, which is where a TLS-inspecting proxy's certificate is installed.
+if [[ -z "${SSL_CERT_FILE:-}" && -f /etc/ssl/certs/ca-certificates.crt ]]; then
+  export SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt
+fi
 "${uv[@]}" sync --frozen
 
 # --- Front-end assets (npm) --------------------------------------------------
