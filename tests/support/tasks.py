@@ -36,6 +36,8 @@ def install_scripted_handler(
         script.max_running = max(script.max_running, script.running)
         try:
             steps = int(spec.get("steps", 1))
+            if spec.get("block_before_steps"):
+                await script.gate.wait()
             for i in range(steps):
                 await ctx.check_cancelled()
                 await ctx.progress(int((i + 1) * 100 / steps) - 1, f"step {i + 1} of {steps}")
