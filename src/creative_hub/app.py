@@ -24,7 +24,10 @@ from creative_hub.tasks.registry import HandlerRegistry
 OPENAPI_TAGS = [
     {"name": "system", "description": "Version, health, readiness."},
     {"name": "auth", "description": "Accounts, tokens, API keys and browser sessions."},
-    {"name": "history", "description": "Every task you ran: filter, search, retry, cancel, delete."},
+    {
+        "name": "history",
+        "description": "Every task you ran: filter, search, retry, cancel, delete.",
+    },
     {"name": "assets", "description": "Upload files and stream the files you own."},
 ]
 

@@ -18,7 +18,15 @@ from creative_hub.db.base import Base
 from creative_hub.db.migrate import include_object
 from tests.support import databases
 
-EXPECTED_TABLES = {"users", "tasks", "workflows", "assets", "api_keys", "refresh_tokens", "web_sessions"}
+EXPECTED_TABLES = {
+    "users",
+    "tasks",
+    "workflows",
+    "assets",
+    "api_keys",
+    "refresh_tokens",
+    "web_sessions",
+}
 
 
 @pytest.fixture(params=databases.backends())
@@ -83,15 +91,27 @@ async def _check_native_types(url: str) -> None:
     try:
         async with engine.connect() as conn:
             cols = dict(
-                (await conn.execute(text(
-                    "SELECT column_name, data_type FROM information_schema.columns "
-                    "WHERE table_name = 'tasks'"
-                ))).all()
+                (
+                    await conn.execute(
+                        text(
+                            "SELECT column_name, data_type FROM information_schema.columns "
+                            "WHERE table_name = 'tasks'"
+                        )
+                    )
+                ).all()
             )
-            enums = set((await conn.execute(text("SELECT typname FROM pg_type WHERE typtype = 'e'"))).scalars())
-            indexes = set((await conn.execute(text(
-                "SELECT indexname FROM pg_indexes WHERE tablename = 'tasks'"
-            ))).scalars())
+            enums = set(
+                (
+                    await conn.execute(text("SELECT typname FROM pg_type WHERE typtype = 'e'"))
+                ).scalars()
+            )
+            indexes = set(
+                (
+                    await conn.execute(
+                        text("SELECT indexname FROM pg_indexes WHERE tablename = 'tasks'")
+                    )
+                ).scalars()
+            )
     finally:
         await engine.dispose()
     assert cols["id"] == "uuid"

@@ -25,7 +25,9 @@ async def bus(request: pytest.FixtureRequest) -> AsyncIterator[EventBus]:
     await instance.close()
 
 
-async def _collect(bus: EventBus, channel: str, n: int, ready: asyncio.Event) -> list[dict[str, object]]:
+async def _collect(
+    bus: EventBus, channel: str, n: int, ready: asyncio.Event
+) -> list[dict[str, object]]:
     got: list[dict[str, object]] = []
     async with bus.subscribe(channel) as events:
         ready.set()

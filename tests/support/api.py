@@ -11,7 +11,9 @@ import httpx
 _counter = itertools.count(1)
 
 
-async def register(client: httpx.AsyncClient, name: str | None = None, password: str = "s3cret-pass") -> dict[str, Any]:
+async def register(
+    client: httpx.AsyncClient, name: str | None = None, password: str = "s3cret-pass"
+) -> dict[str, Any]:
     """Register and sign in a new user; returns {user, headers, tokens, password}."""
     name = name or f"user{next(_counter)}"
     r = await client.post(

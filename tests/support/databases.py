@@ -11,8 +11,8 @@ from pathlib import Path
 
 import asyncpg
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from creative_hub.db import migrate
 

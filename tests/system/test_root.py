@@ -34,7 +34,9 @@ async def test_unknown_path_is_a_404_in_the_error_format(client: httpx.AsyncClie
     assert_error(await client.get("/api/nope"), 404, "not_found")
 
 
-async def test_ready_is_503_naming_the_failed_checks(app: FastAPI, client: httpx.AsyncClient) -> None:
+async def test_ready_is_503_naming_the_failed_checks(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
     runtime = app.state.runtime
     healthy_engine = runtime.engine
     runtime.engine = create_async_engine("postgresql+asyncpg://postgres@127.0.0.1:1/none")
@@ -50,13 +52,17 @@ async def test_ready_is_503_naming_the_failed_checks(app: FastAPI, client: httpx
     assert error["details"]["checks"]["database"].startswith("failed")
 
 
-async def test_metrics_show_traffic_tasks_and_queue(app: FastAPI, client: httpx.AsyncClient) -> None:
+async def test_metrics_show_traffic_tasks_and_queue(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
     me = await register(client)
     await app.state.runtime.queue.stop()  # keep the task waiting
     await create_task(app, me["user"]["id"], {"prompt": "counted"}, TaskType.music, enqueue=False)
     await client.get("/api/tasks", headers=me["headers"])
     text = (await client.get("/metrics")).text
-    assert 'creative_hub_http_requests_total{method="GET",route="/api/tasks",status="200"} 1.0' in text
+    assert (
+        'creative_hub_http_requests_total{method="GET",route="/api/tasks",status="200"} 1.0' in text
+    )
     assert "creative_hub_http_request_duration_seconds_bucket" in text
     assert 'creative_hub_tasks{status="queued",task_type="music"} 1.0' in text
     assert "creative_hub_queue_depth 1.0" in text

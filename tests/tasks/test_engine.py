@@ -27,7 +27,9 @@ def handlers(script: Script) -> HandlerRegistry:
     return registry
 
 
-async def test_a_task_runs_to_success_with_progress(app: FastAPI, client: httpx.AsyncClient) -> None:
+async def test_a_task_runs_to_success_with_progress(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
     me = await register(client)
     task_id = await create_task(app, me["user"]["id"], {"prompt": "a calm sea", "steps": 3})
     task = await wait_for_status(client, task_id, me["headers"], DONE)
@@ -41,12 +43,17 @@ async def test_a_task_runs_to_success_with_progress(app: FastAPI, client: httpx.
     assert task["started_at"] <= task["finished_at"]
 
 
-async def test_a_job_error_fails_the_task_with_its_code(app: FastAPI, client: httpx.AsyncClient) -> None:
+async def test_a_job_error_fails_the_task_with_its_code(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
     me = await register(client)
     task_id = await create_task(app, me["user"]["id"], {"prompt": "x", "fail": "job"})
     task = await wait_for_status(client, task_id, me["headers"], DONE)
     assert task["status"] == "failed"
-    assert task["error"] == {"code": "prompt_rejected", "message": "The prompt was rejected; rephrase it."}
+    assert task["error"] == {
+        "code": "prompt_rejected",
+        "message": "The prompt was rejected; rephrase it.",
+    }
 
 
 async def test_an_unexpected_crash_fails_without_leaking_internals(
@@ -60,7 +67,9 @@ async def test_an_unexpected_crash_fails_without_leaking_internals(
     assert "secret" not in task["error"]["message"] and "passwd" not in task["error"]["message"]
 
 
-async def test_a_task_type_without_a_worker_fails_clearly(app: FastAPI, client: httpx.AsyncClient) -> None:
+async def test_a_task_type_without_a_worker_fails_clearly(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
     from creative_hub.models.enums import TaskType
 
     me = await register(client)
@@ -86,7 +95,9 @@ async def test_cancel_a_queued_task_means_it_never_runs(
     for blocker in blockers:
         await wait_for_status(client, blocker, me["headers"], DONE)
     await asyncio.sleep(0.3)
-    assert (await client.get(f"/api/tasks/{waiting}", headers=me["headers"])).json()["status"] == "cancelled"
+    assert (await client.get(f"/api/tasks/{waiting}", headers=me["headers"])).json()[
+        "status"
+    ] == "cancelled"
     assert waiting not in [str(t) for t in script.started]
 
 
@@ -124,7 +135,9 @@ async def test_finished_tasks_cannot_be_cancelled(app: FastAPI, client: httpx.As
 
 async def test_retry_runs_a_failed_task_again(app: FastAPI, client: httpx.AsyncClient) -> None:
     me = await register(client)
-    task_id = await create_task(app, me["user"]["id"], {"prompt": "flaky", "fail_first_attempt": True})
+    task_id = await create_task(
+        app, me["user"]["id"], {"prompt": "flaky", "fail_first_attempt": True}
+    )
     first = await wait_for_status(client, task_id, me["headers"], DONE)
     assert first["status"] == "failed" and first["error"]["code"] == "flaky"
     r = await client.post(f"/api/tasks/{task_id}/retry", headers=me["headers"])
@@ -136,7 +149,9 @@ async def test_retry_runs_a_failed_task_again(app: FastAPI, client: httpx.AsyncC
     assert second["output_data"]["attempt"] == 2
 
 
-async def test_only_failed_or_cancelled_tasks_can_be_retried(app: FastAPI, client: httpx.AsyncClient) -> None:
+async def test_only_failed_or_cancelled_tasks_can_be_retried(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
     me = await register(client)
     task_id = await create_task(app, me["user"]["id"], {"prompt": "x"})
     await wait_for_status(client, task_id, me["headers"], DONE)
@@ -154,7 +169,9 @@ async def test_concurrency_is_bounded_by_settings(
     assert script.running == app.state.runtime.settings.queue_concurrency == 2
     script.gate.set()
     for task_id in ids:
-        assert (await wait_for_status(client, task_id, me["headers"], DONE))["status"] == "succeeded"
+        assert (await wait_for_status(client, task_id, me["headers"], DONE))[
+            "status"
+        ] == "succeeded"
     assert script.max_running == 2
 
 

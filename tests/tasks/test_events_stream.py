@@ -49,7 +49,9 @@ async def test_events_follow_a_task_to_its_end(
 ) -> None:
     async with httpx.AsyncClient(base_url=live_server, timeout=20) as client:
         me = await register(client)
-        task_id = await create_task(app, me["user"]["id"], {"block_before_steps": True, "steps": 4, "sleep": 0.02})
+        task_id = await create_task(
+            app, me["user"]["id"], {"block_before_steps": True, "steps": 4, "sleep": 0.02}
+        )
         async with client.stream("GET", f"/api/tasks/{task_id}/events", headers=me["headers"]) as r:
             assert r.status_code == 200
             assert r.headers["content-type"].startswith("text/event-stream")
@@ -98,7 +100,10 @@ async def test_streams_work_across_processes_through_redis(
     worker_app = create_app(make_settings(database_url, **common), handlers=registry)
     web_app = create_app(make_settings(database_url, **common, queue_concurrency=1),
                          handlers=default_registry.copy())  # fmt: skip
-    async with worker_app.router.lifespan_context(worker_app), web_app.router.lifespan_context(web_app):
+    async with (
+        worker_app.router.lifespan_context(worker_app),
+        web_app.router.lifespan_context(web_app),
+    ):
         # The web app has no handler for the task type, so it must not claim: stop its runner.
         await web_app.state.runtime.queue.stop()
         server = uvicorn.Server(uvicorn.Config(web_app, host="127.0.0.1", port=0, lifespan="off",
@@ -110,8 +115,12 @@ async def test_streams_work_across_processes_through_redis(
         try:
             async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=20) as client:
                 me = await register(client)
-                task_id = await create_task(worker_app, me["user"]["id"], {"block_before_steps": True, "steps": 2})
-                async with client.stream("GET", f"/api/tasks/{task_id}/events", headers=me["headers"]) as r:
+                task_id = await create_task(
+                    worker_app, me["user"]["id"], {"block_before_steps": True, "steps": 2}
+                )
+                async with client.stream(
+                    "GET", f"/api/tasks/{task_id}/events", headers=me["headers"]
+                ) as r:
                     await wait_for_status(client, task_id, me["headers"], {"running"})
                     script.gate.set()
                     events = await _read_events(r)

@@ -24,13 +24,17 @@ async def _make(app: FastAPI, user_id: str, prompt: str, task_type: TaskType = T
     created = utcnow() - timedelta(days=age_days)
     async with app.state.runtime.sessionmaker() as session:
         await session.execute(
-            update(Task).where(Task.id == uuid.UUID(task_id)).values(status=status, created_at=created)
+            update(Task)
+            .where(Task.id == uuid.UUID(task_id))
+            .values(status=status, created_at=created)
         )
         await session.commit()
     return task_id
 
 
-async def _list(client: httpx.AsyncClient, headers: dict[str, str], **params: Any) -> dict[str, Any]:
+async def _list(
+    client: httpx.AsyncClient, headers: dict[str, str], **params: Any
+) -> dict[str, Any]:
     r = await client.get("/api/tasks", headers=headers, params=params)
     assert r.status_code == 200, r.text
     return r.json()
@@ -58,7 +62,9 @@ async def test_newest_first_and_cursor_pages_cover_everything_once(
     assert seen == made  # made[0] is the newest
 
 
-async def test_tasks_with_the_same_timestamp_page_without_loss(app: FastAPI, client: httpx.AsyncClient) -> None:
+async def test_tasks_with_the_same_timestamp_page_without_loss(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
     me = await register(client)
     ids = [await _make(app, me["user"]["id"], f"twin {i}") for i in range(5)]
     stamp = utcnow()
@@ -77,7 +83,9 @@ async def test_filters_by_type_status_and_date(app: FastAPI, client: httpx.Async
     uid = me["user"]["id"]
     speech_ok = await _make(app, uid, "a", TaskType.speech, TaskStatus.succeeded, age_days=1)
     music_failed = await _make(app, uid, "b", TaskType.music, TaskStatus.failed, age_days=10)
-    image_ok = await _make(app, uid, "c", TaskType.image_generation, TaskStatus.succeeded, age_days=40)
+    image_ok = await _make(
+        app, uid, "c", TaskType.image_generation, TaskStatus.succeeded, age_days=40
+    )
 
     def ids(page: dict[str, Any]) -> set[str]:
         return {t["id"] for t in page["items"]}
@@ -88,8 +96,13 @@ async def test_filters_by_type_status_and_date(app: FastAPI, client: httpx.Async
     after = (utcnow() - timedelta(days=20)).isoformat()
     before = (utcnow() - timedelta(days=5)).isoformat()
     assert ids(await _list(client, me["headers"], created_after=after)) == {speech_ok, music_failed}
-    assert ids(await _list(client, me["headers"], created_before=before)) == {music_failed, image_ok}
-    assert ids(await _list(client, me["headers"], created_after=after, created_before=before)) == {music_failed}
+    assert ids(await _list(client, me["headers"], created_before=before)) == {
+        music_failed,
+        image_ok,
+    }
+    assert ids(await _list(client, me["headers"], created_after=after, created_before=before)) == {
+        music_failed
+    }
 
 
 @pytest.mark.parametrize(
@@ -124,7 +137,9 @@ async def test_full_text_search_over_prompts(
     assert {by_id[t["id"]] for t in page["items"]} == expected
 
 
-async def test_search_combines_with_filters_and_pages(app: FastAPI, client: httpx.AsyncClient) -> None:
+async def test_search_combines_with_filters_and_pages(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
     me = await register(client)
     uid = me["user"]["id"]
     for i in range(7):
@@ -159,7 +174,9 @@ async def test_users_see_only_their_own_tasks(app: FastAPI, client: httpx.AsyncC
         ("POST", f"/api/tasks/{secret}/cancel"),
         ("GET", f"/api/tasks/{secret}/events"),
     ]:
-        assert_error(await client.request(method, path, headers=bob["headers"]), 404, "task_not_found")
+        assert_error(
+            await client.request(method, path, headers=bob["headers"]), 404, "task_not_found"
+        )
     # Still there for its owner.
     assert (await client.get(f"/api/tasks/{secret}", headers=alice["headers"])).status_code == 200
 
@@ -174,25 +191,38 @@ async def test_stats_count_by_type_and_status(app: FastAPI, client: httpx.AsyncC
     await _make(app, other["user"]["id"], "not mine", TaskType.music, TaskStatus.failed)
     stats = (await client.get("/api/tasks/stats", headers=me["headers"])).json()
     assert stats["total"] == 3
-    assert stats["by_status"] == {"queued": 0, "running": 0, "succeeded": 2, "failed": 1, "cancelled": 0}
+    assert stats["by_status"] == {
+        "queued": 0,
+        "running": 0,
+        "succeeded": 2,
+        "failed": 1,
+        "cancelled": 0,
+    }
     assert stats["by_type"] == {"speech": 2, "music": 1}
     assert stats["by_type_and_status"]["speech"] == {"succeeded": 1, "failed": 1}
 
 
-async def test_delete_removes_the_task_and_its_files(app: FastAPI, client: httpx.AsyncClient) -> None:
+async def test_delete_removes_the_task_and_its_files(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
     from creative_hub.assets import service as assets
 
     me = await register(client)
     runtime = app.state.runtime
     keep = await _make(app, me["user"]["id"], "keeper")
     doomed = await _make(app, me["user"]["id"], "doomed")
+    owner = uuid.UUID(me["user"]["id"])
+
+    async def save(data: bytes, task_id: str) -> Any:
+        return await assets.save_bytes(
+            session, runtime.store, user_id=owner, data=data, mime_type="text/plain",
+            task_id=uuid.UUID(task_id),
+        )  # fmt: skip
+
     async with runtime.sessionmaker() as session:
-        own = await assets.save_bytes(session, runtime.store, user_id=uuid.UUID(me["user"]["id"]),
-                                      data=b"only-doomed", mime_type="text/plain", task_id=uuid.UUID(doomed))  # fmt: skip
-        shared_a = await assets.save_bytes(session, runtime.store, user_id=uuid.UUID(me["user"]["id"]),
-                                           data=b"shared", mime_type="text/plain", task_id=uuid.UUID(doomed))  # fmt: skip
-        shared_b = await assets.save_bytes(session, runtime.store, user_id=uuid.UUID(me["user"]["id"]),
-                                           data=b"shared", mime_type="text/plain", task_id=uuid.UUID(keep))  # fmt: skip
+        own = await save(b"only-doomed", doomed)
+        shared_a = await save(b"shared", doomed)
+        shared_b = await save(b"shared", keep)
         await session.commit()
     own_path = runtime.store.path_of(own.storage_key)
     shared_path = runtime.store.path_of(shared_a.storage_key)
@@ -230,4 +260,6 @@ async def test_bad_list_parameters_are_clear_errors(
 
 async def test_a_malformed_task_id_is_a_validation_error(client: httpx.AsyncClient) -> None:
     me = await register(client)
-    assert_error(await client.get("/api/tasks/not-a-uuid", headers=me["headers"]), 422, "validation_error")
+    assert_error(
+        await client.get("/api/tasks/not-a-uuid", headers=me["headers"]), 422, "validation_error"
+    )

@@ -27,7 +27,9 @@ DONE = {"succeeded", "failed", "cancelled"}
 
 
 @asynccontextmanager
-async def running_app(settings: Settings, script: Script) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+async def running_app(
+    settings: Settings, script: Script
+) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
     registry: HandlerRegistry = default_registry.copy()
     install_scripted_handler(registry, script)
     app = create_app(settings, handlers=registry)
@@ -111,7 +113,9 @@ async def test_stale_heartbeats_are_reaped_but_live_ones_are_not(
         assert recovered == 1
         assert (await wait_for_status(client, stale, me["headers"], DONE))["status"] == "succeeded"
         await asyncio.sleep(0.3)
-        assert (await client.get(f"/api/tasks/{live}", headers=me["headers"])).json()["status"] == "running"
+        assert (await client.get(f"/api/tasks/{live}", headers=me["headers"])).json()[
+            "status"
+        ] == "running"
 
 
 async def test_cancel_requested_before_a_crash_ends_cancelled(settings: Settings) -> None:
@@ -133,7 +137,10 @@ async def test_a_task_past_its_time_limit_fails_with_timeout(
 
     await databases.empty_tables(database_url)
     script = Script()
-    async with running_app(make_settings(database_url, task_timeout_seconds=timeout), script) as (app, client):
+    async with running_app(make_settings(database_url, task_timeout_seconds=timeout), script) as (
+        app,
+        client,
+    ):
         me = await register(client)
         task_id = await create_task(app, me["user"]["id"], {"block": True})
         task = await wait_for_status(client, task_id, me["headers"], DONE)

@@ -16,7 +16,9 @@ _UNMANAGED_TABLE_PREFIXES = ("tasks_fts",)
 _UNMANAGED_INDEXES = frozenset({"ix_tasks_search_text_trgm"})
 
 
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
     if type_ == "table" and name and name.startswith(_UNMANAGED_TABLE_PREFIXES):
         return False
     return not (type_ == "index" and name in _UNMANAGED_INDEXES)

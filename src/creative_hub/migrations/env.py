@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+
 from alembic import context
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -13,6 +14,7 @@ from creative_hub.db.migrate import include_object
 
 config = context.config
 target_metadata = Base.metadata
+
 
 def _configure(connection: Connection) -> None:
     context.configure(

@@ -44,7 +44,7 @@ TaskServiceDep = Annotated[TaskService, Depends(get_task_service)]
 async def list_tasks(
     user: CurrentUser,
     service: TaskServiceDep,
-    type: Annotated[TaskType | None, Query(description="Only this task type")] = None,  # noqa: A002
+    type: Annotated[TaskType | None, Query(description="Only this task type")] = None,
     status_: Annotated[TaskStatus | None, Query(alias="status")] = None,
     q: Annotated[
         str | None, Query(max_length=200, description="Words that must all appear in the prompt")
@@ -72,7 +72,9 @@ async def task_stats(user: CurrentUser, service: TaskServiceDep) -> TaskStats:
     return await service.stats(user)
 
 
-@router.get("/{task_id}", response_model=TaskRead, responses=error_responses(Unauthorized, NotFound))
+@router.get(
+    "/{task_id}", response_model=TaskRead, responses=error_responses(Unauthorized, NotFound)
+)
 async def get_task(task_id: uuid.UUID, user: CurrentUser, service: TaskServiceDep) -> TaskRead:
     return TaskRead.from_model(await service.get(user, task_id))
 

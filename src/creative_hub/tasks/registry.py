@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -19,7 +19,7 @@ class JobError(Exception):
         self.message = message
 
 
-class TaskCancelled(Exception):  # noqa: N818  (a signal, not an error)
+class TaskCancelled(Exception):
     """Raised by JobContext.check_cancelled() when the user cancelled the task."""
 
 
@@ -44,7 +44,7 @@ class JobContext(Protocol):
     async def check_cancelled(self) -> None: ...
 
 
-JobHandler = Callable[[JobContext], Awaitable[JobResult]]
+JobHandler = Callable[[JobContext], Coroutine[Any, Any, JobResult]]
 
 
 class HandlerRegistry:

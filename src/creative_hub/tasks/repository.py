@@ -46,7 +46,7 @@ class TaskRepository:
     def add(self, task: Task) -> None:
         self.session.add(task)
 
-    async def list(
+    async def page(
         self,
         user_id: uuid.UUID,
         filters: TaskFilters,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, literal_column, select, text
+from sqlalchemy import ColumnElement, Select, and_, literal_column, select, text
 
 from creative_hub.models.task import Task
 
@@ -42,15 +42,13 @@ def search_condition(dialect: str, q: str) -> ColumnElement[bool] | None:
     long_terms = [t for t in terms if len(t) >= _TRIGRAM]
     if long_terms:
         fts_query = " ".join('"' + t.replace('"', '""') + '"' for t in long_terms)
-        matching = (
+        matching: Select[Any] = (
             select(literal_column("rowid"))
             .select_from(text("tasks_fts"))
             .where(text("tasks_fts MATCH :fts_query").bindparams(fts_query=fts_query))
         )
         conditions.append(literal_column("tasks.rowid").in_(matching))
     conditions += [
-        Task.search_text.ilike(_like_pattern(t), escape="\\")
-        for t in terms
-        if len(t) < _TRIGRAM
+        Task.search_text.ilike(_like_pattern(t), escape="\\") for t in terms if len(t) < _TRIGRAM
     ]
     return and_(*conditions)

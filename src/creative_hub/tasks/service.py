@@ -89,7 +89,7 @@ class TaskService:
             created_before=as_utc(filters.created_before) if filters.created_before else None,
             workflow_id=filters.workflow_id,
         )
-        rows = list(await self.repo.list(user.id, filters, limit=limit + 1, after=after))
+        rows = list(await self.repo.page(user.id, filters, limit=limit + 1, after=after))
         next_cursor = None
         if len(rows) > limit:
             rows = rows[:limit]
@@ -107,7 +107,9 @@ class TaskService:
             by_status[task_status.value] += n
             by_type[task_type.value] = by_type.get(task_type.value, 0) + n
             matrix.setdefault(task_type.value, {})[task_status.value] = n
-        return TaskStats(total=total, by_status=by_status, by_type=by_type, by_type_and_status=matrix)
+        return TaskStats(
+            total=total, by_status=by_status, by_type=by_type, by_type_and_status=matrix
+        )
 
     async def cancel(self, user: User, task_id: uuid.UUID) -> Task:
         task = await self.get(user, task_id)
@@ -129,7 +131,8 @@ class TaskService:
             self._publish_after_commit(task_id)
             return await self.get(user, task_id)
         raise Conflict(
-            f"This task has already {task.status.value}; only queued or running tasks can be cancelled.",
+            f"This task has already {task.status.value}; "
+            "only queued or running tasks can be cancelled.",
             code="task_not_cancellable",
         )
 

@@ -8,6 +8,7 @@ Create Date: 2026-11-28
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -31,7 +32,7 @@ ENUMS = {
 }
 
 
-def _json() -> sa.types.TypeEngine[object]:
+def _json() -> sa.types.TypeEngine[Any]:
     return sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
 
 
@@ -120,10 +121,7 @@ def upgrade() -> None:
         sa.Column("description", sa.Text(), nullable=False),
         sa.Column("status", _enum("workflow_status"), nullable=False),
         sa.Column("current_step", _enum("workflow_step"), nullable=False),
-        *[
-            sa.Column(f"{step}_data", _json(), nullable=True)
-            for step in ENUMS["workflow_step"]
-        ],
+        *[sa.Column(f"{step}_data", _json(), nullable=True) for step in ENUMS["workflow_step"]],
         sa.Column("asset_urls", _json(), nullable=False),
         sa.Column("total_duration", sa.Float(), nullable=True),
         *_timestamps(),
@@ -202,8 +200,7 @@ def _create_search() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         op.execute(
-            "CREATE INDEX ix_tasks_search_text_trgm ON tasks "
-            "USING gin (search_text gin_trgm_ops)"
+            "CREATE INDEX ix_tasks_search_text_trgm ON tasks USING gin (search_text gin_trgm_ops)"
         )
         return
     op.execute(
