@@ -14,6 +14,7 @@ from creative_hub.auth.security import configure_password_hashing
 from creative_hub.kit.handlers import install_error_handlers
 from creative_hub.kit.logging import configure_logging
 from creative_hub.kit.middleware import BodyLimitMiddleware, RequestContextMiddleware
+from creative_hub.kit.openapi import install_openapi
 from creative_hub.runtime import build_runtime
 from creative_hub.settings import Settings, get_settings
 from creative_hub.system.endpoints import router as system_router
@@ -60,6 +61,7 @@ def create_app(
     )
     app.state.metrics = Metrics()
     install_error_handlers(app)
+    install_openapi(app)
     app.add_middleware(
         BodyLimitMiddleware,
         json_limit=settings.max_json_body_bytes,

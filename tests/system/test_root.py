@@ -66,3 +66,13 @@ async def test_metrics_show_traffic_tasks_and_queue(
     assert "creative_hub_http_request_duration_seconds_bucket" in text
     assert 'creative_hub_tasks{status="queued",task_type="music"} 1.0' in text
     assert "creative_hub_queue_depth 1.0" in text
+
+
+async def test_openapi_documents_the_error_format(client: httpx.AsyncClient) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    listing = spec["paths"]["/api/tasks"]["get"]["responses"]
+    assert listing["422"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/ErrorResponse"
+    )
+    assert {"/api/tasks/{task_id}/events", "/api/assets", "/api/auth/login"} <= set(spec["paths"])
