@@ -86,7 +86,7 @@ def create_admin(
 ) -> None:
     """Create a superuser account."""
     if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
+        password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = getpass.getpass("Password: ")
         if getpass.getpass("Repeat: ") != password:
@@ -102,12 +102,12 @@ def create_admin(
 
 async def _create_admin(email: str, username: str, password: str) -> None:
     from pydantic import ValidationError
+    from sqlalchemy.exc import DBAPIError
 
     from creative_hub.auth.schemas import RegisterRequest
+    from creative_hub.auth.security import configure_password_hashing
     from creative_hub.auth.service import AuthService
     from creative_hub.db.engine import create_engine, create_sessionmaker
-
-    from creative_hub.auth.security import configure_password_hashing
 
     settings = get_settings()
     configure_password_hashing(settings.argon2_time_cost, settings.argon2_memory_kib)
@@ -120,6 +120,12 @@ async def _create_admin(email: str, username: str, password: str) -> None:
         async with create_sessionmaker(engine)() as session:
             await AuthService(session, settings).register(data, superuser=True)
             await session.commit()
+    except (DBAPIError, OSError) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise RuntimeError(
+            f"cannot use the database ({reason}). Is it running, and migrated with "
+            "'creative-hub db upgrade'?"
+        ) from exc
     finally:
         await engine.dispose()
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
-from fastapi.responses import StreamingResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from starlette.datastructures import UploadFile
 
 from creative_hub.assets import service
@@ -26,6 +26,14 @@ from creative_hub.kit.errors import (
 
 router = APIRouter(prefix="/api/assets", tags=["assets"])
 _COPY_CHUNK = 1024 * 1024
+
+
+def _etag_matches(if_none_match: str, etag: str) -> bool:
+    """If-None-Match uses the weak comparison (RFC 9110 §13.1.2): W/ prefixes are ignored."""
+    if if_none_match.strip() == "*":
+        return True
+    candidates = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+    return etag.removeprefix("W/") in candidates
 
 
 @router.post(
@@ -53,7 +61,8 @@ async def upload(request: Request, user: CurrentUser, session: SessionDep) -> As
     runtime = request.app.state.runtime
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise UnsupportedMediaType(
-            "Send the file as multipart/form-data in a field named 'file'.", code="expected_multipart"
+            "Send the file as multipart/form-data in a field named 'file'.",
+            code="expected_multipart",
         )
     async with request.form(max_files=1, max_fields=5) as form:
         upload = form.get("file")
@@ -108,14 +117,25 @@ async def download(
         "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(asset.filename)}",
         "X-Content-Type-Options": "nosniff",
     }
-    if if_none_match and etag in {t.strip() for t in if_none_match.split(",")}:
+    if if_none_match and _etag_matches(if_none_match, etag):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
     try:
         byte_range = parse_range(range_header, size)
     except RangeNotSatisfiable:
-        return Response(
+        return JSONResponse(
             status_code=status.HTTP_416_RANGE_NOT_SATISFIABLE,
-            headers={**headers, "Content-Range": f"bytes */{size}"},
+            content={
+                "error": {
+                    "code": "range_not_satisfiable",
+                    "message": f"The requested range is outside the file ({size} bytes).",
+                    "details": {"size": size},
+                }
+            },
+            headers={
+                "Accept-Ranges": "bytes",
+                "Content-Range": f"bytes */{size}",
+                "Cache-Control": "no-store",
+            },
         )
     start, end = byte_range if byte_range else (0, size - 1)
     headers["Content-Length"] = str(end - start + 1 if size else 0)

@@ -31,7 +31,9 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
             raise RangeNotSatisfiable
         return max(0, size - length), size - 1
     start = int(first)
-    end = int(last) if last else size - 1
-    if start >= size or end < start:
+    if last and int(last) < start:
+        return None  # an invalid range (RFC 9110 §14.1.1) is ignored, not refused
+    if start >= size:
         raise RangeNotSatisfiable
+    end = int(last) if last else size - 1
     return start, min(end, size - 1)

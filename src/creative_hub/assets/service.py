@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from creative_hub.assets.repository import AssetRepository
 from creative_hub.assets.sniff import ALLOWED_MIME_TYPES, extension_for, sniff
 from creative_hub.db.session import after_commit
-from creative_hub.kit.errors import NotFound, PayloadTooLarge, UnsupportedMediaType
+from creative_hub.kit.errors import BadRequest, NotFound, PayloadTooLarge, UnsupportedMediaType
+from creative_hub.kit.middleware import human_size
 from creative_hub.models.asset import Asset
 from creative_hub.storage.base import AssetStore
 from creative_hub.storage.local import key_for_checksum
@@ -28,8 +29,10 @@ def asset_url(asset_id: uuid.UUID) -> str:
 def clean_filename(name: str | None, mime: str) -> str:
     """A display name only (never a path): the last component, printable, bounded."""
     base = PurePath((name or "").replace("\\", "/")).name
-    base = "".join(ch for ch in base if ch.isprintable() and ch not in '"<>|:*?')[:200]
-    return base or f"file.{extension_for(mime)}"
+    base = "".join(ch for ch in base if ch.isprintable() and ch not in '"<>|:*?')[:200].strip()
+    if not base.strip("."):  # "", "." and ".." are not names
+        return f"file.{extension_for(mime)}"
+    return base
 
 
 async def save_bytes(
@@ -78,7 +81,7 @@ class UploadSink:
         if self.size > self.limit:
             self.discard()
             raise PayloadTooLarge(
-                f"The file is larger than the {self.limit // (1024 * 1024)} MiB upload limit.",
+                f"The file is larger than the {human_size(self.limit)} upload limit.",
                 code="upload_too_large",
                 details={"max_bytes": self.limit},
             )
@@ -107,8 +110,11 @@ async def save_upload(
     filename: str | None,
 ) -> Asset:
     checksum = sink.close()
+    if sink.size == 0:
+        sink.discard()
+        raise BadRequest("The file is empty.", code="empty_file")
     mime = sniff(sink.head)
-    if sink.size == 0 or mime is None or mime not in ALLOWED_MIME_TYPES:
+    if mime is None or mime not in ALLOWED_MIME_TYPES:
         sink.discard()
         raise UnsupportedMediaType(
             "This file type is not accepted. Upload an image (PNG, JPEG, WebP, GIF), a video "

@@ -35,7 +35,8 @@ def _sniff_text(head: bytes) -> str | None:
         if exc.start < len(head) - 4:
             return None
         text = head[: exc.start].decode("utf-8")
-    stripped = text.lstrip()
+    # A byte-order mark is invisible: "\ufeff<html>" is still markup to a browser.
+    stripped = text.lstrip().lstrip("\ufeff").lstrip()
     if stripped.startswith(("{", "[")):
         return "application/json"
     if stripped.startswith("<"):

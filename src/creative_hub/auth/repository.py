@@ -54,6 +54,16 @@ class RefreshTokenRepository:
         stmt = select(RefreshToken).where(RefreshToken.token_hash == token_hash)
         return (await self.session.scalars(stmt)).first()
 
+    async def revoke_if_active(self, token_id: uuid.UUID, now: datetime) -> bool:
+        """Revoke one token unless already revoked; False if another request got there first."""
+        result = await self.session.execute(
+            update(RefreshToken)
+            .where(RefreshToken.id == token_id, RefreshToken.revoked_at.is_(None))
+            .values(revoked_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return getattr(result, "rowcount", 0) == 1
+
     async def revoke_family(self, family_id: uuid.UUID, now: datetime) -> None:
         await self.session.execute(
             update(RefreshToken)
@@ -91,7 +101,9 @@ class ApiKeyRepository:
         return bool(getattr(result, "rowcount", 0))
 
     async def touch(self, key_id: uuid.UUID, now: datetime) -> None:
-        await self.session.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=now))
+        await self.session.execute(
+            update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=now)
+        )
 
 
 class WebSessionRepository:

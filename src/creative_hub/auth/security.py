@@ -23,10 +23,10 @@ _DUMMY_HASH = _password_hash.hash("not-a-real-password")
 def configure_password_hashing(time_cost: int, memory_cost_kib: int) -> None:
     """Argon2id cost (OWASP: t=2..3, m>=19 MiB). Existing hashes keep verifying at their cost."""
     global _password_hash, _DUMMY_HASH
-    _password_hash = PasswordHash(
-        (Argon2Hasher(time_cost=time_cost, memory_cost=memory_cost_kib),)
-    )
+    _password_hash = PasswordHash((Argon2Hasher(time_cost=time_cost, memory_cost=memory_cost_kib),))
     _DUMMY_HASH = _password_hash.hash("not-a-real-password")
+
+
 JWT_ALGORITHM = "HS256"
 API_KEY_PREFIX = "chk_"
 
@@ -69,11 +69,35 @@ def create_access_token(user_id: uuid.UUID, key: str, ttl_seconds: int) -> str:
     return jwt.encode(claims, key, algorithm=JWT_ALGORITHM)
 
 
+class AccessTokenExpired(Exception):
+    """A genuine access token whose lifetime is over: the client should refresh it."""
+
+
 def decode_access_token(token: str, key: str) -> dict[str, Any] | None:
+    """The claims of a valid access token; None if it is not one of ours.
+
+    Raises AccessTokenExpired for a correctly signed access token past its expiry, so
+    the client can be told to refresh rather than to sign in again.
+    """
+    required = ["exp", "sub", "type"]
     try:
         claims: dict[str, Any] = jwt.decode(
-            token, key, algorithms=[JWT_ALGORITHM], options={"require": ["exp", "sub", "type"]}
+            token, key, algorithms=[JWT_ALGORITHM], options={"require": required}
         )
+    except jwt.ExpiredSignatureError as exc:
+        # The signature was checked before the expiry, but not the type: look at it.
+        try:
+            stale = jwt.decode(
+                token,
+                key,
+                algorithms=[JWT_ALGORITHM],
+                options={"require": required, "verify_exp": False},
+            )
+        except jwt.PyJWTError:
+            return None
+        if stale.get("type") == "access":
+            raise AccessTokenExpired from exc
+        return None
     except jwt.PyJWTError:
         return None
     return claims if claims.get("type") == "access" else None

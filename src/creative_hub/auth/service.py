@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -105,16 +105,22 @@ class AuthService:
 
     # -- sign-in -------------------------------------------------------------------
 
-    async def authenticate(self, login: str, password: str, ip: str, throttle: LoginThrottle) -> User:
-        await throttle.check(login, ip)
+    async def authenticate(
+        self, login: str, password: str, ip: str, throttle: LoginThrottle
+    ) -> User:
         user = await self.users.by_login(login)
+        # Failures count against the account, whether it was named by username or email.
+        account = f"user:{user.id}" if user else f"login:{login.strip().lower()}"
+        await throttle.check(account, ip)
         if not security.verify_password(password, user.hashed_password if user else None):
-            await throttle.record_failure(login, ip)
+            await throttle.record_failure(account, ip)
             raise Unauthorized("Wrong username or password.", code="invalid_credentials")
         assert user is not None
         if not user.is_active:
-            raise Forbidden("This account is disabled; ask an administrator.", code="account_disabled")
-        await throttle.reset_account(login)
+            raise Forbidden(
+                "This account is disabled; ask an administrator.", code="account_disabled"
+            )
+        await throttle.reset_account(account)
         return user
 
     async def issue_tokens(self, user: User, family_id: uuid.UUID | None = None) -> TokenResponse:
@@ -140,22 +146,31 @@ class AuthService:
         row = await self.refresh_tokens.by_hash(security.digest(refresh_token))
         now = utcnow()
         if row is None:
-            raise Unauthorized("This refresh token is not valid; sign in again.", code="invalid_token")
-        if row.revoked_at is not None:
-            # A rotated token came back: someone kept a copy. End the whole sign-in.
-            await self.refresh_tokens.revoke_family(row.family_id, now)
-            # Commit despite the error below: the revocation must outlive the rollback.
-            await self.session.commit()
             raise Unauthorized(
-                "This refresh token was already used; sign in again.", code="token_revoked"
+                "This refresh token is not valid; sign in again.", code="invalid_token"
             )
+        if row.revoked_at is not None:
+            await self._end_family(row.family_id, now)
         if as_utc(row.expires_at) <= now:
-            raise Unauthorized("This refresh token has expired; sign in again.", code="token_expired")
+            raise Unauthorized(
+                "This refresh token has expired; sign in again.", code="token_expired"
+            )
         user = await self.users.get(row.user_id)
         if user is None or not user.is_active:
             raise Unauthorized("This account cannot sign in.", code="invalid_token")
-        row.revoked_at = now
+        # Revoke atomically: of two requests racing with one token, only one may rotate it.
+        if not await self.refresh_tokens.revoke_if_active(row.id, now):
+            await self._end_family(row.family_id, now)
         return await self.issue_tokens(user, family_id=row.family_id)
+
+    async def _end_family(self, family_id: uuid.UUID, now: datetime) -> NoReturn:
+        """A rotated token came back: someone kept a copy. End the whole sign-in."""
+        await self.refresh_tokens.revoke_family(family_id, now)
+        # Commit despite the error below: the revocation must outlive the rollback.
+        await self.session.commit()
+        raise Unauthorized(
+            "This refresh token was already used; sign in again.", code="token_revoked"
+        )
 
     async def logout(self, refresh_token: str | None) -> None:
         if not refresh_token:
@@ -171,13 +186,20 @@ class AuthService:
             key = await self.api_keys.by_hash(security.digest(token))
             now = utcnow()
             if key is None:
-                raise Unauthorized("This API key is not valid or was revoked.", code="invalid_token")
+                raise Unauthorized(
+                    "This API key is not valid or was revoked.", code="invalid_token"
+                )
             if key.expires_at is not None and as_utc(key.expires_at) <= now:
                 raise Unauthorized("This API key has expired.", code="token_expired")
             if key.last_used_at is None or as_utc(key.last_used_at) < now - _API_KEY_TOUCH_INTERVAL:
                 await self.api_keys.touch(key.id, now)
             return Credential(await self._active_user(key.user_id), "api_key")
-        claims = security.decode_access_token(token, self.settings.signing_key())
+        try:
+            claims = security.decode_access_token(token, self.settings.signing_key())
+        except security.AccessTokenExpired:
+            raise Unauthorized(
+                "The access token has expired; refresh it or sign in again.", code="token_expired"
+            ) from None
         if claims is None:
             raise Unauthorized(
                 "The access token is invalid or expired; refresh it or sign in again.",
@@ -201,16 +223,24 @@ class AuthService:
     async def _active_user(self, user_id: uuid.UUID) -> User:
         user = await self.users.get(user_id)
         if user is None or not user.is_active:
-            raise Unauthorized("This account no longer exists or is disabled.", code="invalid_token")
+            raise Unauthorized(
+                "This account no longer exists or is disabled.", code="invalid_token"
+            )
         return user
 
     # -- API keys -----------------------------------------------------------------------
 
-    async def create_api_key(self, user: User, name: str, expires_in_days: int | None) -> tuple[ApiKey, str]:
+    async def create_api_key(
+        self, user: User, name: str, expires_in_days: int | None
+    ) -> tuple[ApiKey, str]:
         full, prefix = security.new_api_key()
         expires = utcnow() + timedelta(days=expires_in_days) if expires_in_days else None
         key = ApiKey(
-            user_id=user.id, name=name, prefix=prefix, key_hash=security.digest(full), expires_at=expires
+            user_id=user.id,
+            name=name,
+            prefix=prefix,
+            key_hash=security.digest(full),
+            expires_at=expires,
         )
         self.api_keys.add(key)
         await self.session.flush()

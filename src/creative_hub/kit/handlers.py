@@ -28,7 +28,9 @@ _HTTP_CODES = {
 }
 
 
-def _error(status: int, code: str, message: str, details: Any = None, headers: Any = None) -> JSONResponse:
+def _error(
+    status: int, code: str, message: str, details: Any = None, headers: Any = None
+) -> JSONResponse:
     return JSONResponse(
         status_code=status,
         content={"error": {"code": code, "message": message, "details": details}},
@@ -66,16 +68,24 @@ async def http_error_handler(_request: Request, exc: Exception) -> JSONResponse:
     return _error(exc.status_code, code, message, headers=getattr(exc, "headers", None))
 
 
-async def unhandled_error_handler(request: Request, exc: Exception) -> JSONResponse:
-    request_id = request_id_var.get()
-    log.error("unhandled_error", path=request.url.path, exc_info=exc)
+def internal_error_response(request_id: str | None) -> JSONResponse:
+    """The 500 a client sees for a bug: the request id to quote, nothing about the bug."""
     return _error(
         500,
         "internal_error",
-        "Something went wrong on our side; it has been logged. Quote the request id if you report it.",
+        "Something went wrong on our side; it has been logged. "
+        "Quote the request id if you report it.",
         {"request_id": request_id},
         headers={"X-Request-ID": request_id} if request_id else None,
     )
+
+
+async def unhandled_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    # Normally RequestContextMiddleware answers first (it knows the request id); this is
+    # the last resort for errors outside it.
+    request_id = request_id_var.get()
+    log.error("unhandled_error", path=request.url.path, exc_info=exc)
+    return internal_error_response(request_id)
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -1,4 +1,5 @@
-"""Pure ASGI middleware (cheaper than BaseHTTPMiddleware): request ids, logs, metrics, body limits."""
+"""Pure ASGI middleware (cheaper than BaseHTTPMiddleware): request ids, logs, metrics,
+body limits, and the last-resort 500."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from creative_hub.kit.errors import PayloadTooLarge
+from creative_hub.kit.handlers import internal_error_response
 from creative_hub.kit.logging import request_id_var
 
 log = structlog.get_logger("creative_hub.http")
@@ -31,23 +33,36 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = _header(scope, b"x-request-id")
-        request_id = incoming if incoming and _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = (
+            incoming if incoming and _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        )
         token = request_id_var.set(request_id)
         structlog.contextvars.bind_contextvars(request_id=request_id)
         start = time.perf_counter()
         status_code = 500
+        started = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status_code
+            nonlocal status_code, started
             if message["type"] == "http.response.start":
+                started = True
                 status_code = message["status"]
-                headers = list(message.get("headers", []))
+                headers = [
+                    (k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"
+                ]
                 headers.append((b"x-request-id", request_id.encode()))
                 message["headers"] = headers
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception as exc:
+            # A bug. Answer here, where the request id is still known, rather than in
+            # Starlette's outermost handler (which runs after this context is gone).
+            if started:
+                raise  # too late to answer; the server closes the connection
+            log.error("unhandled_error", path=scope["path"], exc_info=exc)
+            await internal_error_response(request_id)(scope, receive, send_with_id)
         finally:
             elapsed = time.perf_counter() - start
             route = scope.get("route")
@@ -74,32 +89,54 @@ class BodyLimitMiddleware:
     def __init__(self, app: ASGIApp, *, json_limit: int, upload_limit: int) -> None:
         self.app = app
         self.json_limit = json_limit
-        self.upload_limit = upload_limit + 64 * 1024  # room for multipart framing
+        self.upload_limit = upload_limit
+        # Room for the multipart framing around the file; the file itself is held to
+        # upload_limit exactly by the upload endpoint.
+        self.upload_slack = 64 * 1024
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS", "DELETE"):
             await self.app(scope, receive, send)
             return
-        limit = self.upload_limit if scope["path"] == "/api/assets" else self.json_limit
+        if scope["path"] == "/api/assets":
+            limit, allowed = self.upload_limit, self.upload_limit + self.upload_slack
+        else:
+            limit = allowed = self.json_limit
         declared = _header(scope, b"content-length")
-        if declared and declared.isdigit() and int(declared) > limit:
+        if declared and declared.isdigit() and int(declared) > allowed:
             await _send_too_large(send, limit)
             return
         received = 0
+        too_large = False
+        app_started = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > limit:
-                    raise PayloadTooLarge(
-                        f"The request body is larger than the {limit} byte limit.",
-                        details={"max_bytes": limit},
-                    )
+                if received > allowed:
+                    too_large = True
+                    raise PayloadTooLarge(too_large_message(limit), details={"max_bytes": limit})
             return message
 
-        await self.app(scope, limited_receive, send)
+        async def guarded_send(message: Message) -> None:
+            nonlocal app_started
+            if too_large and not app_started:
+                # Whatever the app makes of the aborted read (FastAPI turns it into a 400
+                # "error parsing the body"), the answer is the 413 sent below.
+                return
+            if message["type"] == "http.response.start":
+                app_started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, guarded_send)
+        except Exception:
+            if not (too_large and not app_started):
+                raise
+        if too_large and not app_started:
+            await _send_too_large(send, limit)
 
 
 async def _send_too_large(send: Send, limit: int) -> None:
@@ -107,7 +144,7 @@ async def _send_too_large(send: Send, limit: int) -> None:
         {
             "error": {
                 "code": "payload_too_large",
-                "message": f"The request body is larger than the {limit} byte limit.",
+                "message": too_large_message(limit),
                 "details": {"max_bytes": limit},
             }
         }
@@ -124,6 +161,21 @@ async def _send_too_large(send: Send, limit: int) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+def human_size(n: int) -> str:
+    """1536 -> '1.5 KiB', 104857600 -> '100 MiB'."""
+    size = float(n)
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            text = f"{size:.1f}".removesuffix(".0")
+            return f"{text} {unit}" if unit != "bytes" else f"{n} bytes"
+        size /= 1024
+    raise AssertionError("unreachable")
+
+
+def too_large_message(limit: int) -> str:
+    return f"The request body is larger than the {human_size(limit)} limit."
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
