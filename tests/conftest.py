@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from creative_hub.app import create_app
 from creative_hub.settings import Settings
 from creative_hub.tasks.registry import HandlerRegistry, default_registry
 from tests.support import databases
+from tests.support.api import BuildApp
 
 
 @pytest.fixture(scope="session", params=databases.backends())
@@ -65,6 +67,29 @@ async def settings(database_url: str, make_settings: Callable[..., Settings]) ->
 def handlers() -> HandlerRegistry:
     """The app's job handlers; a test registers its own before the app starts."""
     return default_registry.copy()
+
+
+@pytest.fixture
+def build_app(database_url: str, make_settings: Callable[..., Settings]) -> BuildApp:
+    """`async with build_app(handlers=None, **settings) as app:` a started app.
+
+    Tables are emptied before the first build only, so a test can restart an app.
+    """
+    emptied = False
+
+    @asynccontextmanager
+    async def build(
+        handlers: HandlerRegistry | None = None, **overrides: Any
+    ) -> AsyncIterator[FastAPI]:
+        nonlocal emptied
+        if not emptied:
+            await databases.empty_tables(database_url)
+            emptied = True
+        application = create_app(make_settings(database_url, **overrides), handlers=handlers)
+        async with application.router.lifespan_context(application):
+            yield application
+
+    return build
 
 
 @pytest.fixture

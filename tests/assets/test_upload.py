@@ -15,8 +15,7 @@ from creative_hub.assets.service import clean_filename
 from creative_hub.assets.sniff import ALLOWED_MIME_TYPES, sniff
 from creative_hub.models.asset import Asset
 from tests.assets.media import png, wav
-from tests.auth.conftest import BuildApp, client_for
-from tests.support.api import assert_error, register
+from tests.support.api import BuildApp, assert_error, client_for, register
 
 
 async def upload(

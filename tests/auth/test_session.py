@@ -6,8 +6,7 @@ from typing import Any
 
 import httpx
 
-from tests.auth.conftest import BuildApp, client_for
-from tests.support.api import assert_error, register
+from tests.support.api import BuildApp, assert_error, client_for, register
 
 COOKIE = "ch_session"
 

@@ -8,9 +8,8 @@ import httpx
 import pytest
 import redis.asyncio as aioredis
 
-from tests.auth.conftest import BuildApp, client_for
 from tests.support import databases
-from tests.support.api import assert_error, register
+from tests.support.api import BuildApp, assert_error, client_for, register
 
 LIMITS = {"login_max_failures_per_account": 3, "login_max_failures_per_ip": 5}
 WINDOW = 120

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import httpx
+from fastapi import FastAPI
 
 _counter = itertools.count(1)
+
+# The build_app fixture: `async with build_app(handlers=None, **settings) as app`.
+BuildApp = Callable[..., AbstractAsyncContextManager[FastAPI]]
 
 
 async def register(
@@ -60,3 +66,9 @@ def assert_error(response: httpx.Response, status: int, code: str | None = None)
     if code is not None:
         assert body["error"]["code"] == code, body
     return body["error"]
+
+
+def client_for(app: FastAPI, ip: str = "127.0.0.1") -> httpx.AsyncClient:
+    """A client for app whose requests come from the given IP address."""
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=(ip, 40000))
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver")

@@ -13,10 +13,7 @@ from creative_hub.kit.time import utcnow
 from creative_hub.models.enums import TaskStatus, TaskType
 from creative_hub.models.task import Task
 from creative_hub.models.user import User
-from tests.auth.conftest import BuildApp, build_app, client_for
-from tests.support.api import assert_error, register
-
-__all__ = ["build_app"]
+from tests.support.api import BuildApp, assert_error, client_for, register
 
 
 async def _users(app: FastAPI) -> int:

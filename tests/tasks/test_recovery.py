@@ -14,29 +14,31 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import update
 
-from creative_hub.app import create_app
 from creative_hub.kit.time import utcnow
 from creative_hub.models.enums import TaskStatus
 from creative_hub.models.task import Task
 from creative_hub.settings import Settings
 from creative_hub.tasks.registry import HandlerRegistry, default_registry
-from tests.support.api import register, wait_for_status
+from tests.support.api import BuildApp, client_for, register, wait_for_status
 from tests.support.tasks import Script, create_task, install_scripted_handler
 
 DONE = {"succeeded", "failed", "cancelled"}
 
 
-@asynccontextmanager
-async def running_app(
-    settings: Settings, script: Script
-) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
-    registry: HandlerRegistry = default_registry.copy()
-    install_scripted_handler(registry, script)
-    app = create_app(settings, handlers=registry)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+@pytest.fixture
+def running_app(build_app: BuildApp) -> Callable[[Script], Any]:
+    """`async with running_app(script) as (app, client)`: start (or restart) the app."""
+
+    @asynccontextmanager
+    async def run(
+        script: Script, **settings: Any
+    ) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+        registry: HandlerRegistry = default_registry.copy()
+        install_scripted_handler(registry, script)
+        async with build_app(handlers=registry, **settings) as app, client_for(app) as client:
             yield app, client
+
+    return run
 
 
 async def _force(app: FastAPI, task_id: str, **values: Any) -> None:
@@ -45,38 +47,44 @@ async def _force(app: FastAPI, task_id: str, **values: Any) -> None:
         await session.commit()
 
 
-async def test_queued_tasks_left_at_shutdown_run_after_restart(settings: Settings) -> None:
+async def test_queued_tasks_left_at_shutdown_run_after_restart(
+    running_app: Any, settings: Settings
+) -> None:
     script = Script()
-    async with running_app(settings, script) as (app, client):
+    async with running_app(script) as (app, client):
         me = await register(client)
         # Created but never handed to this process's queue, as if it died right after the commit.
         task_id = await create_task(app, me["user"]["id"], {"prompt": "survivor"}, enqueue=False)
         await app.state.runtime.queue.stop()
-    async with running_app(settings, script) as (app, client):
+    async with running_app(script) as (app, client):
         task = await wait_for_status(client, task_id, me["headers"], DONE)
         assert task["status"] == "succeeded"
 
 
-async def test_a_running_task_orphaned_by_a_crash_is_retried_once(settings: Settings) -> None:
+async def test_a_running_task_orphaned_by_a_crash_is_retried_once(
+    running_app: Any, settings: Settings
+) -> None:
     script = Script()
-    async with running_app(settings, script) as (app, client):
+    async with running_app(script) as (app, client):
         me = await register(client)
         task_id = await create_task(app, me["user"]["id"], {"prompt": "again"}, enqueue=False)
         # What a killed worker leaves behind: running, one attempt used, no finish.
         await _force(app, task_id, status=TaskStatus.running, attempts=1, started_at=utcnow())
-    async with running_app(settings, script) as (app, client):
+    async with running_app(script) as (app, client):
         task = await wait_for_status(client, task_id, me["headers"], DONE)
         assert task["status"] == "succeeded"
         assert task["attempts"] == 2
 
 
-async def test_a_task_orphaned_on_its_last_attempt_fails_clearly(settings: Settings) -> None:
+async def test_a_task_orphaned_on_its_last_attempt_fails_clearly(
+    running_app: Any, settings: Settings
+) -> None:
     script = Script()
-    async with running_app(settings, script) as (app, client):
+    async with running_app(script) as (app, client):
         me = await register(client)
         task_id = await create_task(app, me["user"]["id"], {"prompt": "doomed"}, enqueue=False)
         await _force(app, task_id, status=TaskStatus.running, attempts=settings.task_max_attempts)
-    async with running_app(settings, script) as (app, client):
+    async with running_app(script) as (app, client):
         task = await wait_for_status(client, task_id, me["headers"], DONE)
         assert task["status"] == "failed"
         assert task["error"]["code"] == "worker_lost"
@@ -84,25 +92,27 @@ async def test_a_task_orphaned_on_its_last_attempt_fails_clearly(settings: Setti
         assert script.started == []
 
 
-async def test_a_graceful_shutdown_hands_running_tasks_back(settings: Settings) -> None:
+async def test_a_graceful_shutdown_hands_running_tasks_back(
+    running_app: Any, settings: Settings
+) -> None:
     script = Script()
-    async with running_app(settings, script) as (app, client):
+    async with running_app(script) as (app, client):
         me = await register(client)
         task_id = await create_task(app, me["user"]["id"], {"block": True})
         await wait_for_status(client, task_id, me["headers"], {"running"})
     # Stopped mid-run: queued again, the interrupted try not counted against it.
     script.gate.set()
-    async with running_app(settings, script) as (app, client):
+    async with running_app(script) as (app, client):
         task = await wait_for_status(client, task_id, me["headers"], DONE)
         assert task["status"] == "succeeded"
         assert task["attempts"] == 1
 
 
 async def test_stale_heartbeats_are_reaped_but_live_ones_are_not(
-    settings: Settings, make_settings: Callable[..., Settings]
+    running_app: Any, settings: Settings
 ) -> None:
     script = Script()
-    async with running_app(settings, script) as (app, client):
+    async with running_app(script) as (app, client):
         me = await register(client)
         stale = await create_task(app, me["user"]["id"], {"prompt": "stale"}, enqueue=False)
         live = await create_task(app, me["user"]["id"], {"prompt": "live"}, enqueue=False)
@@ -118,29 +128,22 @@ async def test_stale_heartbeats_are_reaped_but_live_ones_are_not(
         ] == "running"
 
 
-async def test_cancel_requested_before_a_crash_ends_cancelled(settings: Settings) -> None:
+async def test_cancel_requested_before_a_crash_ends_cancelled(
+    running_app: Any, settings: Settings
+) -> None:
     script = Script()
-    async with running_app(settings, script) as (app, client):
+    async with running_app(script) as (app, client):
         me = await register(client)
         task_id = await create_task(app, me["user"]["id"], {"prompt": "x"}, enqueue=False)
         await _force(app, task_id, status=TaskStatus.running, attempts=1, cancel_requested=True)
-    async with running_app(settings, script) as (app, client):
+    async with running_app(script) as (app, client):
         task = await wait_for_status(client, task_id, me["headers"], DONE)
         assert task["status"] == "cancelled"
 
 
-@pytest.mark.parametrize("timeout", [0.3])
-async def test_a_task_past_its_time_limit_fails_with_timeout(
-    timeout: float, database_url: str, make_settings: Callable[..., Settings]
-) -> None:
-    from tests.support import databases
-
-    await databases.empty_tables(database_url)
+async def test_a_task_past_its_time_limit_fails_with_timeout(running_app: Any) -> None:
     script = Script()
-    async with running_app(make_settings(database_url, task_timeout_seconds=timeout), script) as (
-        app,
-        client,
-    ):
+    async with running_app(script, task_timeout_seconds=0.3) as (app, client):
         me = await register(client)
         task_id = await create_task(app, me["user"]["id"], {"block": True})
         task = await wait_for_status(client, task_id, me["headers"], DONE)

@@ -17,14 +17,15 @@ from creative_hub.kit.time import utcnow
 
 _password_hash = PasswordHash((Argon2Hasher(),))
 # Verified against when the user does not exist, so timing does not reveal who exists.
-_DUMMY_HASH = _password_hash.hash("not-a-real-password")
+# Made on first need: hashing at import would slow every start by a hash.
+_DUMMY_HASH: str | None = None
 
 
 def configure_password_hashing(time_cost: int, memory_cost_kib: int) -> None:
     """Argon2id cost (OWASP: t=2..3, m>=19 MiB). Existing hashes keep verifying at their cost."""
     global _password_hash, _DUMMY_HASH
     _password_hash = PasswordHash((Argon2Hasher(time_cost=time_cost, memory_cost=memory_cost_kib),))
-    _DUMMY_HASH = _password_hash.hash("not-a-real-password")
+    _DUMMY_HASH = None
 
 
 JWT_ALGORITHM = "HS256"
@@ -37,6 +38,9 @@ def hash_password(password: str) -> str:
 
 def verify_password(password: str, hashed: str | None) -> bool:
     if hashed is None:
+        global _DUMMY_HASH
+        if _DUMMY_HASH is None:
+            _DUMMY_HASH = _password_hash.hash("not-a-real-password")
         _password_hash.verify(password, _DUMMY_HASH)
         return False
     return _password_hash.verify(password, hashed)
