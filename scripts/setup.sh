@@ -10,10 +10,14 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-# Debian packages the project needs. Add to this list as features need them
-# (later, for example: ffmpeg espeak-ng fluidsynth timgm6mb-soundfont
-# fonts-wqy-microhei chromium). Node.js and npm are added below when absent.
-DEBIAN_PACKAGES=()
+# Debian packages the project needs. Node.js and npm are added below when absent.
+#   fluidsynth + timgm6mb-soundfont: the music engine renders MIDI with them
+#     (without them it falls back to numpy synthesis, and says so);
+#   espeak-ng: speech for languages without a Piper voice (Chinese);
+#   fonts-wqy-microhei, fonts-dejavu-core: CJK and Latin glyphs for the storyboard
+#     renderer and burned-in subtitles.
+# FFmpeg itself comes from the imageio-ffmpeg wheel (PyPI), so no Debian ffmpeg.
+DEBIAN_PACKAGES=(fluidsynth timgm6mb-soundfont espeak-ng fonts-wqy-microhei fonts-dejavu-core)
 
 step() { printf '==> %s\n' "$*"; }
 note() { printf '    %s\n' "$*"; }
