@@ -19,14 +19,9 @@ from creative_hub.db.migrate import include_object
 from tests.support import databases
 
 EXPECTED_TABLES = {
-    "users",
-    "tasks",
-    "workflows",
-    "assets",
-    "api_keys",
-    "refresh_tokens",
-    "web_sessions",
-}
+    "users", "tasks", "workflows", "assets", "api_keys", "refresh_tokens", "web_sessions",
+    "conversations", "messages", "usage_records",
+}  # fmt: skip
 
 
 @pytest.fixture(params=databases.backends())

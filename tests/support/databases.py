@@ -20,7 +20,10 @@ DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
 
 # Tables emptied between tests, children first.
-TABLES = ("assets", "tasks", "workflows", "web_sessions", "refresh_tokens", "api_keys", "users")
+TABLES = (
+    "usage_records", "messages", "conversations", "assets", "tasks", "workflows",
+    "web_sessions", "refresh_tokens", "api_keys", "users",
+)  # fmt: skip
 
 
 def backends() -> list[str]:

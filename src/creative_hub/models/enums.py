@@ -59,6 +59,20 @@ class WorkflowStep(enum.StrEnum):
     compose = "compose"
 
 
+class MessageRole(enum.StrEnum):
+    system = "system"
+    user = "user"
+    assistant = "assistant"
+
+
+class MessageStatus(enum.StrEnum):
+    complete = "complete"
+    streaming = "streaming"
+    # The user stopped the reply; the partial text is kept.
+    stopped = "stopped"
+    failed = "failed"
+
+
 def db_enum(enum_cls: type[enum.Enum], name: str) -> Enum:
     """Store the enum's values (not names); a CHECK-free VARCHAR on SQLite."""
     return Enum(

@@ -12,7 +12,7 @@ FloatArray = npt.NDArray[np.float32]
 
 
 def write_wav(path: Path, samples: npt.ArrayLike, sample_rate: int) -> float:
-    """Write float samples in [-1, 1] ((n,) mono or (n, channels)) as 16-bit PCM; returns seconds."""
+    """Write float samples in [-1, 1], (n,) or (n, channels), as 16-bit PCM; returns seconds."""
     data = np.asarray(samples, dtype=np.float32)
     if data.ndim == 1:
         data = data[:, None]
@@ -42,7 +42,9 @@ def rms_dbfs(samples: npt.ArrayLike) -> float:
     return 20.0 * np.log10(rms) if rms > 0 else float("-inf")
 
 
-def normalize(samples: FloatArray, target_dbfs: float = -16.0, peak_ceiling: float = 0.95) -> FloatArray:
+def normalize(
+    samples: FloatArray, target_dbfs: float = -16.0, peak_ceiling: float = 0.95
+) -> FloatArray:
     """Scale to a target RMS loudness, never letting peaks pass the ceiling."""
     level = rms_dbfs(samples)
     if level == float("-inf"):
