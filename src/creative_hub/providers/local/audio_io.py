@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import wave
 from pathlib import Path
 
@@ -22,7 +23,7 @@ def write_wav(path: Path, samples: npt.ArrayLike, sample_rate: int) -> float:
         w.setsampwidth(2)
         w.setframerate(sample_rate)
         w.writeframes(pcm.tobytes())
-    return pcm.shape[0] / sample_rate
+    return float(pcm.shape[0]) / sample_rate
 
 
 def read_wav(path: Path) -> tuple[FloatArray, int]:
@@ -39,7 +40,7 @@ def read_wav(path: Path) -> tuple[FloatArray, int]:
 def rms_dbfs(samples: npt.ArrayLike) -> float:
     data = np.asarray(samples, dtype=np.float64)
     rms = float(np.sqrt(np.mean(np.square(data)))) if data.size else 0.0
-    return 20.0 * np.log10(rms) if rms > 0 else float("-inf")
+    return 20.0 * math.log10(rms) if rms > 0 else float("-inf")
 
 
 def normalize(
@@ -53,4 +54,5 @@ def normalize(
     peak = float(np.max(np.abs(samples))) * gain
     if peak > peak_ceiling:
         gain *= peak_ceiling / peak
-    return (samples * gain).astype(np.float32)
+    scaled: FloatArray = (samples * gain).astype(np.float32)
+    return scaled
