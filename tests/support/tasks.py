@@ -13,6 +13,7 @@ from creative_hub.models.enums import TaskType
 from creative_hub.models.user import User
 from creative_hub.tasks.registry import HandlerRegistry, JobContext, JobError, JobResult
 from creative_hub.tasks.service import TaskService
+from creative_hub.usage.service import Usage
 
 
 @dataclass
@@ -54,6 +55,7 @@ def install_scripted_handler(
                 output_data={"echo": spec.get("prompt"), "attempt": ctx.attempt},
                 provider="test",
                 model="scripted",
+                usage=[Usage("speech", "test", "audio_seconds", float(spec.get("usage", 0)))],
             )
         except asyncio.CancelledError:
             script.cancelled_seen.append(ctx.task_id)

@@ -187,3 +187,24 @@ async def test_a_claimed_task_runs_once_even_if_handed_out_twice(
     task = await wait_for_status(client, task_id, me["headers"], DONE)
     assert task["status"] == "succeeded"
     assert [str(t) for t in script.started] == [task_id]
+
+
+async def test_usage_is_recorded_once_when_a_task_succeeds(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    from creative_hub.usage import service as usage
+
+    me = await register(client)
+    ok = await create_task(app, me["user"]["id"], {"prompt": "x", "usage": 2.5})
+    failed = await create_task(app, me["user"]["id"], {"usage": 9, "fail": "job"})
+    for task_id in (ok, failed):
+        await wait_for_status(client, task_id, me["headers"], DONE)
+    import uuid
+
+    async with app.state.runtime.sessionmaker() as session:
+        month = await usage.this_month(session, uuid.UUID(me["user"]["id"]))
+    assert month["totals"] == {"audio_seconds": 2.5}
+    assert month["by_capability"] == [
+        {"capability": "speech", "provider": "test", "unit": "audio_seconds", "quantity": 2.5,
+         "count": 1}
+    ]  # fmt: skip

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import tempfile
 import uuid
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -58,6 +59,45 @@ async def save_bytes(
         size_bytes=len(data),
         checksum=checksum,
         filename=clean_filename(filename, mime_type),
+    )
+    AssetRepository(session).add(asset)
+    await session.flush()
+    return asset
+
+
+def _hash_file(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as f:
+        while chunk := f.read(1024 * 1024):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+async def save_file(
+    session: AsyncSession,
+    store: AssetStore,
+    *,
+    user_id: uuid.UUID,
+    path: Path,
+    mime_type: str,
+    filename: str | None = None,
+    task_id: uuid.UUID | None = None,
+) -> Asset:
+    """Move a file the hub produced (a render, a mix) into the store; `path` is consumed."""
+    checksum, size = await asyncio.to_thread(_hash_file, path)
+    key = key_for_checksum(checksum)
+    await store.put_file(key, str(path))
+    asset = Asset(
+        id=uuid.uuid4(),
+        user_id=user_id,
+        task_id=task_id,
+        storage_key=key,
+        mime_type=mime_type,
+        size_bytes=size,
+        checksum=checksum,
+        filename=clean_filename(filename or path.name, mime_type),
     )
     AssetRepository(session).add(asset)
     await session.flush()

@@ -22,6 +22,8 @@ from creative_hub.settings import Settings
 from creative_hub.tasks.events import publish_task
 from creative_hub.tasks.registry import HandlerRegistry, JobError, JobResult, TaskCancelled
 from creative_hub.tasks.repository import TaskRepository, stale_before
+from creative_hub.usage import service as usage_service
+from creative_hub.usage.service import Usage
 
 log = structlog.get_logger(__name__)
 
@@ -177,6 +179,7 @@ class TaskExecutor:
             await self._finish(
                 task_id,
                 TaskStatus.succeeded,
+                usage=(ctx.user_id, result.usage),
                 progress=100,
                 output_data=result.output_data,
                 output_urls=result.output_urls,
@@ -241,7 +244,13 @@ class TaskExecutor:
         async with self.sessionmaker() as session:
             await publish_task(self.bus, session, task_id)
 
-    async def _finish(self, task_id: uuid.UUID, status: TaskStatus, **values: Any) -> None:
+    async def _finish(
+        self,
+        task_id: uuid.UUID,
+        status: TaskStatus,
+        usage: tuple[uuid.UUID, list[Usage]] | None = None,
+        **values: Any,
+    ) -> None:
         async with self.sessionmaker() as session:
             changed = await TaskRepository(session).transition(
                 task_id,
@@ -251,6 +260,9 @@ class TaskExecutor:
                 heartbeat_at=None,
                 **values,
             )
+            # Only work that is recorded as done is counted (not a task deleted meanwhile).
+            if changed and usage is not None:
+                usage_service.record(session, user_id=usage[0], items=usage[1], task_id=task_id)
             await session.commit()
             if changed:
                 await publish_task(self.bus, session, task_id)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from creative_hub.models.enums import TaskType
+from creative_hub.usage.service import Usage
 
 
 class JobError(Exception):
@@ -29,6 +30,8 @@ class JobResult:
     output_urls: list[str] = field(default_factory=list)
     provider: str | None = None
     model: str | None = None
+    # Recorded in the usage ledger in the same transaction that marks the task succeeded.
+    usage: list[Usage] = field(default_factory=list)
 
 
 class JobContext(Protocol):
