@@ -11,6 +11,8 @@ from creative_hub import __version__
 from creative_hub.assets.endpoints import router as assets_router
 from creative_hub.auth.endpoints import router as auth_router
 from creative_hub.auth.security import configure_password_hashing
+from creative_hub.chat.endpoints import router as chat_router
+from creative_hub.chat.replies import recover_interrupted
 from creative_hub.kit.handlers import install_error_handlers
 from creative_hub.kit.logging import configure_logging
 from creative_hub.kit.middleware import BodyLimitMiddleware, RequestContextMiddleware
@@ -30,6 +32,7 @@ OPENAPI_TAGS = [
         "description": "Every task you ran: filter, search, retry, cancel, delete.",
     },
     {"name": "assets", "description": "Upload files and stream the files you own."},
+    {"name": "chat", "description": "Conversations with a language model, streamed."},
 ]
 
 
@@ -46,6 +49,8 @@ def create_app(
         app.state.runtime = runtime
         settings.signing_key()  # create the key file before concurrent requests need it
         await runtime.start(recover=settings.recover_on_start)
+        if settings.recover_on_start and settings.queue_backend == "inline":
+            await recover_interrupted(runtime)
         try:
             yield
         finally:
@@ -68,6 +73,6 @@ def create_app(
         upload_limit=settings.max_upload_bytes,
     )
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
-    for router in (system_router, auth_router, tasks_router, assets_router):
+    for router in (system_router, auth_router, tasks_router, assets_router, chat_router):
         app.include_router(router)
     return app

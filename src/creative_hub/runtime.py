@@ -17,6 +17,8 @@ from creative_hub.db.engine import create_engine, create_sessionmaker
 from creative_hub.events.base import EventBus
 from creative_hub.events.memory import MemoryEventBus
 from creative_hub.events.redis import RedisEventBus
+from creative_hub.providers.catalog import build_provider_registry
+from creative_hub.providers.registry import ProviderRegistry
 from creative_hub.queue.base import JobQueue
 from creative_hub.queue.inline import InlineQueue
 from creative_hub.settings import Settings
@@ -38,6 +40,7 @@ class Runtime:
     queue: JobQueue
     limiter_storage: Storage
     limiter: MovingWindowRateLimiter
+    providers: ProviderRegistry
     started: bool = field(default=False)
 
     async def start(self, *, recover: bool = True) -> None:
@@ -88,6 +91,7 @@ def build_runtime(settings: Settings, handlers: HandlerRegistry | None = None) -
         queue=queue,
         limiter_storage=limiter_storage,
         limiter=MovingWindowRateLimiter(limiter_storage),
+        providers=build_provider_registry(settings),
     )
     executor.runtime = runtime
     return runtime

@@ -1,0 +1,58 @@
+"""Every query on conversations and messages."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from creative_hub.models.conversation import Conversation
+from creative_hub.models.enums import MessageStatus
+from creative_hub.models.message import Message
+
+
+class ChatRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, conversation_id: uuid.UUID) -> Conversation | None:
+        return await self.session.get(Conversation, conversation_id, populate_existing=True)
+
+    def add(self, row: Conversation | Message) -> None:
+        self.session.add(row)
+
+    async def page(
+        self, user_id: uuid.UUID, *, limit: int, after: tuple[datetime, uuid.UUID] | None
+    ) -> Sequence[Conversation]:
+        stmt = select(Conversation).where(Conversation.user_id == user_id)
+        if after is not None:
+            stmt = stmt.where(tuple_(Conversation.updated_at, Conversation.id) < tuple_(*after))
+        stmt = stmt.order_by(Conversation.updated_at.desc(), Conversation.id.desc()).limit(limit)
+        return (await self.session.scalars(stmt)).all()
+
+    async def messages(self, conversation_id: uuid.UUID) -> Sequence[Message]:
+        stmt = (
+            select(Message)
+            .where(Message.conversation_id == conversation_id)
+            .order_by(Message.created_at, Message.id)
+        )
+        return (await self.session.scalars(stmt)).all()
+
+    async def get_message(self, message_id: uuid.UUID) -> Message | None:
+        return await self.session.get(Message, message_id, populate_existing=True)
+
+    async def delete(self, conversation: Conversation) -> None:
+        await self.session.delete(conversation)
+
+    async def stop_streaming(self, before: datetime | None = None) -> int:
+        """Messages left 'streaming' by a process that died become 'stopped' (text kept)."""
+        stmt = update(Message).where(Message.status == MessageStatus.streaming)
+        if before is not None:
+            stmt = stmt.where(Message.created_at < before)
+        result = await self.session.execute(
+            stmt.values(status=MessageStatus.stopped).execution_options(synchronize_session=False)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
