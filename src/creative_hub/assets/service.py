@@ -185,6 +185,34 @@ async def get_owned(session: AsyncSession, asset_id: uuid.UUID, user_id: uuid.UU
     return asset
 
 
+MEDIA_KINDS = ("image", "video", "audio", "text")
+
+
+async def require_media(
+    session: AsyncSession, asset_id: uuid.UUID, user_id: uuid.UUID, *kinds: str
+) -> Asset:
+    """The user's asset, if it is one of the media kinds asked for (image, video, audio, text).
+
+    Another user's asset is "not found", as if it did not exist.
+    """
+    asset = await get_owned(session, asset_id, user_id)
+    kind = media_kind(asset.mime_type)
+    if kind not in kinds:
+        raise UnsupportedMediaType(
+            f"Asset {asset_id} is {kind or asset.mime_type}; this needs {' or '.join(kinds)}.",
+            code="wrong_media_type",
+            details={"asset_id": str(asset_id), "mime_type": asset.mime_type, "expected": kinds},
+        )
+    return asset
+
+
+def media_kind(mime_type: str) -> str | None:
+    major = mime_type.split("/", 1)[0]
+    if major in ("image", "video", "audio"):
+        return major
+    return "text" if mime_type in ("text/plain", "application/json") else None
+
+
 async def delete_for_task(session: AsyncSession, store: AssetStore, task_id: uuid.UUID) -> None:
     """Remove a task's assets; the bytes go once no other asset shares them (after commit)."""
     repo = AssetRepository(session)

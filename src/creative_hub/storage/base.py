@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Protocol
 
 
@@ -18,6 +19,14 @@ class AssetStore(Protocol):
         ...
 
     async def size(self, key: str) -> int | None: ...
+
+    async def local_path(self, key: str, scratch: Path) -> Path:
+        """A file on this machine holding the bytes, for engines that need a path.
+
+        Read it, never write it: a local store hands out its own file; a remote store
+        downloads into `scratch`.
+        """
+        ...
 
     async def delete(self, key: str) -> None: ...
 

@@ -77,6 +77,12 @@ class LocalAssetStore:
         except FileNotFoundError:
             return None
 
+    async def local_path(self, key: str, scratch: Path) -> Path:
+        path = self.path_of(key)
+        if not await asyncio.to_thread(path.exists):
+            raise FileNotFoundError(key)
+        return path
+
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self.path_of(key).unlink, True)
 

@@ -41,6 +41,8 @@ class JobContext(Protocol):
     input_data: dict[str, Any]
     attempt: int
     workflow_id: uuid.UUID | None
+    # The process's Runtime (settings, sessionmaker, store, providers, bus).
+    runtime: Any
 
     async def progress(self, percent: int, message: str | None = None) -> None: ...
 
