@@ -13,6 +13,7 @@ from creative_hub.auth.endpoints import router as auth_router
 from creative_hub.auth.security import configure_password_hashing
 from creative_hub.chat.endpoints import router as chat_router
 from creative_hub.chat.replies import recover_interrupted
+from creative_hub.dashboard.endpoints import router as dashboard_router
 from creative_hub.kit.handlers import install_error_handlers
 from creative_hub.kit.logging import configure_logging
 from creative_hub.kit.middleware import BodyLimitMiddleware, RequestContextMiddleware
@@ -33,6 +34,7 @@ OPENAPI_TAGS = [
     },
     {"name": "assets", "description": "Upload files and stream the files you own."},
     {"name": "chat", "description": "Conversations with a language model, streamed."},
+    {"name": "dashboard", "description": "Everything at a glance."},
 ]
 
 
@@ -73,6 +75,13 @@ def create_app(
         upload_limit=settings.max_upload_bytes,
     )
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
-    for router in (system_router, auth_router, tasks_router, assets_router, chat_router):
+    for router in (
+        system_router,
+        auth_router,
+        tasks_router,
+        assets_router,
+        chat_router,
+        dashboard_router,
+    ):
         app.include_router(router)
     return app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import cast
 
@@ -64,8 +65,27 @@ class ProviderRegistry:
         return self._instances[key]
 
     def describe(self, capability: Capability | None = None) -> list[ProviderInfo]:
+        """Every provider's self-description; one that cannot even be built says why."""
         caps = [capability] if capability else list(Capability)
-        return [self.get(cap, name).describe() for cap in caps for name in self.names(cap)]
+        infos = []
+        for cap in caps:
+            for name in self.names(cap):
+                try:
+                    # Listed under the name requests use to address it.
+                    infos.append(dataclasses.replace(self.get(cap, name).describe(), name=name))
+                except Exception as exc:  # a broken install must not break the listing
+                    infos.append(
+                        ProviderInfo(
+                            name=name,
+                            capability=cap,
+                            models=(),
+                            neural=False,
+                            label=name,
+                            available=False,
+                            unavailable_reason=f"{type(exc).__name__}: {exc}"[:300],
+                        )
+                    )
+        return infos
 
     def resolve(self, capability: Capability, model: str | None) -> tuple[Provider, str | None]:
         """'<provider>/<model id>' (or a bare provider name, or None) -> (provider, model id)."""

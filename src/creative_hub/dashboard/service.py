@@ -1,0 +1,65 @@
+"""The dashboard: one call that gathers counts, recent and running work, providers and usage."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from creative_hub.dashboard.schemas import Dashboard, ProviderStatus, RecentTask, UsageSummary
+from creative_hub.models.enums import TaskStatus
+from creative_hub.models.task import Task
+from creative_hub.models.user import User
+from creative_hub.providers.registry import ProviderRegistry
+from creative_hub.tasks.repository import TaskFilters
+from creative_hub.tasks.schemas import TaskRead
+from creative_hub.tasks.service import TaskService
+from creative_hub.usage import service as usage_service
+
+RECENT = 8
+RUNNING = 20
+
+
+def thumbnail_of(task: Task) -> str | None:
+    data: dict[str, Any] = task.output_data or {}
+    url = data.get("thumbnail_url")
+    return url if isinstance(url, str) else None
+
+
+def provider_statuses(providers: ProviderRegistry) -> list[ProviderStatus]:
+    out = []
+    for info in providers.describe():
+        out.append(
+            ProviderStatus(
+                name=info.name,
+                capability=info.capability.value,
+                label=info.label,
+                neural=info.neural,
+                local=info.local,
+                available=info.available,
+                reason=info.unavailable_reason,
+                default=providers.default_name(info.capability) == info.name,
+            )
+        )
+    return out
+
+
+async def build(
+    session: AsyncSession, tasks: TaskService, providers: ProviderRegistry, user: User
+) -> Dashboard:
+    stats = await tasks.stats(user)
+    recent, _ = await tasks.list(user, TaskFilters(), limit=RECENT, cursor=None)
+    running: list[Task] = []
+    for status in (TaskStatus.running, TaskStatus.queued):
+        rows, _ = await tasks.list(user, TaskFilters(status=status), limit=RUNNING, cursor=None)
+        running += rows
+    usage = await usage_service.this_month(session, user.id)
+    return Dashboard(
+        stats=stats,
+        recent=[
+            RecentTask(task=TaskRead.from_model(t), thumbnail_url=thumbnail_of(t)) for t in recent
+        ],
+        running=[TaskRead.from_model(t) for t in running[:RUNNING]],
+        providers=provider_statuses(providers),
+        usage=UsageSummary(**usage),
+    )
