@@ -7,13 +7,14 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from creative_hub import __version__
+from creative_hub import __version__, jobs  # noqa: F401  (registers job handlers)
 from creative_hub.assets.endpoints import router as assets_router
 from creative_hub.auth.endpoints import router as auth_router
 from creative_hub.auth.security import configure_password_hashing
 from creative_hub.chat.endpoints import router as chat_router
 from creative_hub.chat.replies import recover_interrupted
 from creative_hub.dashboard.endpoints import router as dashboard_router
+from creative_hub.images.endpoints import router as images_router
 from creative_hub.kit.handlers import install_error_handlers
 from creative_hub.kit.logging import configure_logging
 from creative_hub.kit.middleware import BodyLimitMiddleware, RequestContextMiddleware
@@ -34,6 +35,7 @@ OPENAPI_TAGS = [
     },
     {"name": "assets", "description": "Upload files and stream the files you own."},
     {"name": "chat", "description": "Conversations with a language model, streamed."},
+    {"name": "images", "description": "Generate and upscale images."},
     {"name": "dashboard", "description": "Everything at a glance."},
 ]
 
@@ -82,6 +84,7 @@ def create_app(
         assets_router,
         chat_router,
         dashboard_router,
+        images_router,
     ):
         app.include_router(router)
     return app

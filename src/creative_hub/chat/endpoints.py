@@ -14,8 +14,6 @@ from sse_starlette import EventSourceResponse
 from creative_hub.auth.dependencies import CurrentUser
 from creative_hub.chat.replies import request_stop, run_reply
 from creative_hub.chat.schemas import (
-    ChatModel,
-    ChatModelList,
     ConversationCreate,
     ConversationDetail,
     ConversationPage,
@@ -31,6 +29,7 @@ from creative_hub.kit.time import as_utc
 from creative_hub.models.conversation import Conversation
 from creative_hub.models.message import Message
 from creative_hub.providers.base import Capability
+from creative_hub.providers.listing import ModelList, model_list
 
 router = APIRouter(prefix="/api/chat", tags=["chat"])
 
@@ -66,25 +65,9 @@ def _message(m: Message) -> MessageRead:
     )
 
 
-@router.get("/models", response_model=ChatModelList, responses=error_responses(Unauthorized))
-async def chat_models(request: Request, _user: CurrentUser) -> ChatModelList:
-    providers = request.app.state.runtime.providers
-    default = providers.default_name(Capability.text)
-    items = [
-        ChatModel(
-            id=f"{info.name}/{m.id}",
-            provider=info.name,
-            name=m.name,
-            context_window=m.context_window,
-            neural=info.neural,
-            local=info.local,
-            default=info.name == default and i == 0,
-        )
-        for info in providers.describe(Capability.text)
-        if info.available
-        for i, m in enumerate(info.models)
-    ]
-    return ChatModelList(items=items)
+@router.get("/models", response_model=ModelList, responses=error_responses(Unauthorized))
+async def chat_models(request: Request, _user: CurrentUser) -> ModelList:
+    return model_list(request.app.state.runtime.providers, Capability.text)
 
 
 @router.get(

@@ -64,18 +64,3 @@ class MessageCreate(BaseModel):
     )
     max_tokens: int = Field(default=512, ge=1, le=4096)
     temperature: float = Field(default=0.7, ge=0.0, le=2.0)
-
-
-class ChatModel(BaseModel):
-    id: str = Field(description="'<provider>/<model id>', what requests take as `model`")
-    provider: str
-    name: str
-    context_window: int | None
-    neural: bool
-    local: bool
-    default: bool
-
-
-class ChatModelList(BaseModel):
-    items: list[ChatModel]
-    next_cursor: str | None = None

@@ -109,10 +109,10 @@ class ChatService:
     ) -> ReplyPlan:
         """Save the user's message and an empty assistant message; plan the generation."""
         conversation = await self.get(user, conversation_id)
-        provider, model_id = self.providers.resolve(
+        name, _, model_id = self.providers.resolve(
             Capability.text, data.model or conversation.model
         )
-        info = provider.describe()
+        info = self.providers.info(Capability.text, name)
         model_id = model_id or (info.models[0].id if info.models else None)
         history = [m for m in await self.repo.messages(conversation.id) if m.content]
         now = utcnow()

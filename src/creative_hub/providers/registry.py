@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import cast
+from typing import NamedTuple, cast
 
 from creative_hub.kit.errors import BadRequest
 from creative_hub.providers.base import (
@@ -23,6 +23,12 @@ from creative_hub.providers.base import (
 from creative_hub.settings import Settings
 
 Factory = Callable[[Settings], Provider]
+
+
+class Resolved(NamedTuple):
+    name: str  # the registry name: what '<provider>/' in a model address means
+    provider: Provider
+    model: str | None
 
 
 class ProviderRegistry:
@@ -87,10 +93,16 @@ class ProviderRegistry:
                     )
         return infos
 
-    def resolve(self, capability: Capability, model: str | None) -> tuple[Provider, str | None]:
-        """'<provider>/<model id>' (or a bare provider name, or None) -> (provider, model id)."""
+    def info(self, capability: Capability, name: str | None = None) -> ProviderInfo:
+        """A provider's self-description under the name requests address it by."""
+        name = name or self._defaults.get(capability)
+        return dataclasses.replace(self.get(capability, name).describe(), name=name or "")
+
+    def resolve(self, capability: Capability, model: str | None) -> Resolved:
+        """'<provider>/<model id>' (or a bare provider name, or None) -> which provider, model."""
         if not model:
-            return self.get(capability), None
+            name = self._defaults.get(capability)
+            return Resolved(name or "", self.get(capability), None)
         provider_name, _, model_id = model.partition("/")
         provider = self.get(capability, provider_name)
         if model_id:
@@ -101,7 +113,7 @@ class ProviderRegistry:
                     f"Available: {', '.join(sorted(known))}.",
                     code="unknown_model",
                 )
-        return provider, model_id or None
+        return Resolved(provider_name, provider, model_id or None)
 
     # Typed accessors: callers get the capability's Protocol, not a bare Provider.
     def text(self, name: str | None = None) -> TextGenerator:

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from creative_hub.events.base import CONTROL_CHANNEL, EventBus
 from creative_hub.kit.time import utcnow
 from creative_hub.models.enums import TaskStatus, TaskType
+from creative_hub.providers.base import ProviderError
 from creative_hub.settings import Settings
 from creative_hub.tasks.events import publish_task
 from creative_hub.tasks.registry import HandlerRegistry, JobError, JobResult, TaskCancelled
@@ -156,7 +157,7 @@ class TaskExecutor:
                 f"The task did not finish within {self.settings.task_timeout_seconds} s "
                 "and was stopped. Retry it, or ask for less work.",
             )
-        except JobError as exc:
+        except (JobError, ProviderError) as exc:
             await self._fail(task_id, exc.code, exc.message)
         except asyncio.CancelledError:
             current = asyncio.current_task()

@@ -26,6 +26,8 @@ class TaskFilters:
     created_after: datetime | None = None
     created_before: datetime | None = None
     workflow_id: uuid.UUID | None = None
+    # Any of these types (galleries span several).
+    task_types: tuple[TaskType, ...] = ()
 
 
 class TaskRepository:
@@ -57,6 +59,8 @@ class TaskRepository:
         stmt = select(Task).where(Task.user_id == user_id)
         if filters.task_type is not None:
             stmt = stmt.where(Task.task_type == filters.task_type)
+        if filters.task_types:
+            stmt = stmt.where(Task.task_type.in_(filters.task_types))
         if filters.status is not None:
             stmt = stmt.where(Task.status == filters.status)
         if filters.created_after is not None:

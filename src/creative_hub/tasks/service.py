@@ -88,6 +88,7 @@ class TaskService:
             created_after=as_utc(filters.created_after) if filters.created_after else None,
             created_before=as_utc(filters.created_before) if filters.created_before else None,
             workflow_id=filters.workflow_id,
+            task_types=filters.task_types,
         )
         rows = list(await self.repo.page(user.id, filters, limit=limit + 1, after=after))
         next_cursor = None

@@ -1,0 +1,5 @@
+"""Importing this registers every feature's job handlers on the default registry."""
+
+from creative_hub.images import jobs as image_jobs
+
+__all__ = ["image_jobs"]
