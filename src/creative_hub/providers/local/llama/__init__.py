@@ -1,0 +1,1 @@
+"""Embedded text engine: GGUF chat models run by llama.cpp (xllamacpp) in this process."""
