@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from creative_hub import __version__, jobs  # noqa: F401  (registers job handlers)
 from creative_hub.assets.endpoints import router as assets_router
+from creative_hub.audio.endpoints import router as audio_router
 from creative_hub.auth.endpoints import router as auth_router
 from creative_hub.auth.security import configure_password_hashing
 from creative_hub.chat.endpoints import router as chat_router
@@ -19,6 +20,7 @@ from creative_hub.kit.handlers import install_error_handlers
 from creative_hub.kit.logging import configure_logging
 from creative_hub.kit.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from creative_hub.kit.openapi import install_openapi
+from creative_hub.prompts.endpoints import router as prompts_router
 from creative_hub.runtime import build_runtime
 from creative_hub.settings import Settings, get_settings
 from creative_hub.system.endpoints import router as system_router
@@ -35,7 +37,9 @@ OPENAPI_TAGS = [
     },
     {"name": "assets", "description": "Upload files and stream the files you own."},
     {"name": "chat", "description": "Conversations with a language model, streamed."},
+    {"name": "prompts", "description": "Prompt expert: enhance, variations, critique, styles."},
     {"name": "images", "description": "Generate and upscale images."},
+    {"name": "audio", "description": "Speech, music, sound effects, transcription, mixing."},
     {"name": "dashboard", "description": "Everything at a glance."},
 ]
 
@@ -85,6 +89,8 @@ def create_app(
         chat_router,
         dashboard_router,
         images_router,
+        audio_router,
+        prompts_router,
     ):
         app.include_router(router)
     return app

@@ -1,5 +1,6 @@
 """Importing this registers every feature's job handlers on the default registry."""
 
+from creative_hub.audio import jobs as audio_jobs
 from creative_hub.images import jobs as image_jobs
 
-__all__ = ["image_jobs"]
+__all__ = ["audio_jobs", "image_jobs"]

@@ -11,6 +11,7 @@ from creative_hub.providers.registry import ProviderRegistry
 class ModelEntry(BaseModel):
     id: str = Field(description="'<provider>/<model id>': what requests take as `model`")
     provider: str
+    capability: str
     name: str
     label: str
     neural: bool
@@ -25,12 +26,17 @@ class ModelList(BaseModel):
     next_cursor: str | None = None
 
 
-def model_list(providers: ProviderRegistry, capability: Capability) -> ModelList:
+def model_list(providers: ProviderRegistry, *capabilities: Capability) -> ModelList:
+    return ModelList(items=[m for cap in capabilities for m in _models(providers, cap)])
+
+
+def _models(providers: ProviderRegistry, capability: Capability) -> list[ModelEntry]:
     default = providers.default_name(capability)
-    items = [
+    return [
         ModelEntry(
             id=f"{info.name}/{m.id}",
             provider=info.name,
+            capability=capability.value,
             name=m.name,
             label=info.label,
             neural=info.neural,
@@ -43,4 +49,3 @@ def model_list(providers: ProviderRegistry, capability: Capability) -> ModelList
         if info.available
         for i, m in enumerate(info.models)
     ]
-    return ModelList(items=items)

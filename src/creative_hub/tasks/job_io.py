@@ -13,6 +13,7 @@ from typing import Any
 from creative_hub.assets import service as assets
 from creative_hub.assets.service import asset_url
 from creative_hub.models.asset import Asset
+from creative_hub.providers.base import Progress
 from creative_hub.tasks.registry import JobContext, JobError
 
 
@@ -29,6 +30,15 @@ async def workspace(ctx: JobContext) -> AsyncIterator[Path]:
         yield root
     finally:
         await asyncio.to_thread(shutil.rmtree, root, True)
+
+
+def progress_between(ctx: JobContext, start: int, end: int) -> Progress:
+    """An engine's progress (a 0..1 fraction) reported as start..end percent of the task."""
+
+    async def report(fraction: float, message: str | None = None) -> None:
+        await ctx.progress(start + int((end - start) * max(0.0, min(1.0, fraction))), message)
+
+    return report
 
 
 async def input_file(
