@@ -4,7 +4,9 @@
 
 Real-time factor (RTF) = processing seconds / audio seconds; the targets are <= 0.2 for
 Piper synthesis and for faster-whisper transcription. Cold figures include loading the
-model; warm runs reuse it (as the server does). Figures are printed, never asserted.
+model; warm runs reuse it (as the server does). "CPU s per audio s" (all threads) does not
+depend on what else the machine runs, unlike wall-clock RTF. Figures are printed, never
+asserted.
 """
 
 from __future__ import annotations
@@ -63,12 +65,14 @@ async def run(runs: int, out: Path) -> None:
     audio = await synth.synthesize(SpeechRequest(ENGLISH), out)
     cold = time.perf_counter() - started
     rows.append(("piper cold (load + synth)", f"{cold:.2f} s", f"{cold / audio.duration:.3f}"))
-    piper_rtf = []
+    piper_rtf, piper_cpu = [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         audio = await synth.synthesize(SpeechRequest(ENGLISH), out)
         piper_rtf.append((time.perf_counter() - started) / audio.duration)
+        piper_cpu.append((time.process_time() - cpu) / audio.duration)
     rows.append(_warm("piper warm", piper_rtf))
+    rows.append(("piper CPU s per audio s", "", f"{statistics.median(piper_cpu):.3f}"))
 
     started = time.perf_counter()
     chinese = await synth.synthesize(SpeechRequest(CHINESE), out)
@@ -81,17 +85,19 @@ async def run(runs: int, out: Path) -> None:
     transcript = await transcriber.transcribe(audio.path, "en")
     cold = time.perf_counter() - started
     rows.append(("whisper cold (load + run)", f"{cold:.2f} s", f"{cold / audio.duration:.3f}"))
-    whisper_rtf = []
+    whisper_rtf, whisper_cpu = [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         transcript = await transcriber.transcribe(audio.path, "en")
         whisper_rtf.append((time.perf_counter() - started) / audio.duration)
+        whisper_cpu.append((time.process_time() - cpu) / audio.duration)
     rows.append(_warm("whisper warm (tiny.en)", whisper_rtf))
+    rows.append(("whisper CPU s per audio s", "", f"{statistics.median(whisper_cpu):.3f}"))
 
     print(f"speech benchmark: {audio.duration:.1f} s of English speech, {runs} warm run(s)")
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} CPU(s), "
-        f"load average {os.getloadavg()[0]:.2f} at the end (other work skews the figures)"
+        f"load average {os.getloadavg()[0]:.2f} at the end (other work skews wall-clock RTF)"
     )
     print(f"{'measure':30} {'time':>18} {'RTF':>8}")
     for name, when, rtf in rows:

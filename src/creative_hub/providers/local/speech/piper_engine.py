@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
+import onnxruntime  # type: ignore[import-untyped]
 from piper import PiperVoice, SynthesisConfig
+from piper.config import PiperConfig
 
 from creative_hub.providers.local.audio_io import FloatArray
 from creative_hub.providers.local.speech.voices import PiperVoiceFile
 
 
-def load_piper(voice: PiperVoiceFile) -> PiperVoice:
-    return PiperVoice.load(voice.model, config_path=voice.config)
+def load_piper(voice: PiperVoiceFile, threads: int) -> PiperVoice:
+    """PiperVoice.load, with our own ONNX Runtime options: `threads` per call, and no
+    spin-waiting between operators. Spinning threads burn the cores the other engines
+    (Whisper, FFmpeg, llama.cpp) need; measured here under load, it halved Piper's speed."""
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    session = onnxruntime.InferenceSession(
+        str(voice.model), sess_options=options, providers=["CPUExecutionProvider"]
+    )
+    config = PiperConfig.from_dict(json.loads(voice.config.read_text(encoding="utf-8")))
+    return PiperVoice(session=session, config=config)
 
 
 def speak_sentence(voice: PiperVoice, text: str, length_scale: float) -> FloatArray:

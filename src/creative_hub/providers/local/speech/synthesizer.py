@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 from collections.abc import Sequence
 from functools import partial
@@ -53,8 +54,10 @@ class LocalSpeechSynthesizer:
         self._espeak = shutil.which(espeak_binary or "espeak-ng")
         self.catalogue = VoiceCatalogue(settings.piper_voice_path, self._espeak is not None)
         piper_file = self.catalogue.piper
+        # The cores shared among the jobs that may run at once.
+        threads = max(1, (os.cpu_count() or 1) // settings.engine_slots)
         self._piper: LazyEngine[PiperVoice] | None = (
-            LazyEngine(partial(load_piper, piper_file), slots=settings.engine_slots)
+            LazyEngine(partial(load_piper, piper_file, threads), slots=settings.engine_slots)
             if piper_file
             else None
         )

@@ -42,9 +42,11 @@ class LocalTranscriber:
         self.name = name
         self.model, self.problem = locate_model(settings.whisper_model_path)
         model = self.model
-        self._engine: LazyEngine[Any] | None = (
-            LazyEngine(partial(_load, model), slots=settings.engine_slots) if model else None
-        )
+        # The cores shared among the jobs that may run at once.
+        threads = max(1, (os.cpu_count() or 1) // settings.engine_slots)
+        self._engine: LazyEngine[Any] | None = None
+        if model:
+            self._engine = LazyEngine(partial(_load, model, threads), slots=settings.engine_slots)
 
     def describe(self) -> ProviderInfo:
         model = self.model
@@ -115,8 +117,7 @@ class LocalTranscriber:
         return code
 
 
-def _load(model: WhisperModelFolder) -> Any:
-    threads = min(4, os.cpu_count() or 1)
+def _load(model: WhisperModelFolder, threads: int) -> Any:
     return WhisperModel(str(model.path), device="cpu", compute_type="int8", cpu_threads=threads)
 
 
