@@ -131,6 +131,7 @@ async def test_voices_and_models(client: httpx.AsyncClient) -> None:
         ("/api/audio/music", {"duration": 10}, 422, "validation_error"),
         ("/api/audio/music", {"mood": "calm", "duration": 301}, 422, "validation_error"),
         ("/api/audio/music", {"mood": "calm", "tempo": 500}, 422, "validation_error"),
+        ("/api/audio/music", {"mood": "sleepy-robot", "duration": 5}, 400, "unknown_mood"),
         (
             "/api/audio/sound-effects",
             {"prompt": "a unicorn singing opera"},

@@ -14,6 +14,7 @@ from creative_hub.models.task import Task
 from creative_hub.models.user import User
 from creative_hub.providers.base import (
     Capability,
+    MusicRequest,
     ProviderError,
     ProviderInfo,
     SpeechSynthesizer,
@@ -57,8 +58,22 @@ async def request_speech(
 async def request_music(
     tasks: TaskService, providers: ProviderRegistry, user: User, data: schemas.MusicRequest
 ) -> Task:
-    name, _, model_id = providers.resolve(Capability.music, data.model)
+    name, provider, model_id = providers.resolve(Capability.music, data.model)
     _available(providers, Capability.music, name)
+    # An engine that can plan up front rejects what it cannot play (an unknown mood).
+    plan = getattr(provider, "plan", None)
+    if plan is not None:
+        request = MusicRequest(
+            duration=data.duration,
+            prompt=data.prompt,
+            mood=data.mood,
+            tempo=data.tempo,
+            seed=data.seed,
+        )
+        try:
+            plan(request)
+        except ProviderError as exc:
+            raise BadRequest(exc.message, code=exc.code) from exc
     input_data = {**data.model_dump(exclude={"model"}), "provider": name, "model": model_id}
     return await tasks.create(user, TaskType.music, input_data, provider=name, model=model_id)
 
