@@ -1,4 +1,4 @@
-"""`creative-hub serve | db upgrade|downgrade|current | users create-admin`."""
+"""`creative-hub serve | db ... | users create-admin | models list | generate ...`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from creative_hub import cli_engines
 from creative_hub.settings import get_settings
 
 app = typer.Typer(
@@ -20,6 +21,7 @@ db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+cli_engines.register(app)
 
 
 @app.command()
