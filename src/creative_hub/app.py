@@ -27,6 +27,7 @@ from creative_hub.system.endpoints import router as system_router
 from creative_hub.system.metrics import Metrics
 from creative_hub.tasks.endpoints import router as tasks_router
 from creative_hub.tasks.registry import HandlerRegistry
+from creative_hub.videos.endpoints import router as videos_router
 
 OPENAPI_TAGS = [
     {"name": "system", "description": "Version, health, readiness."},
@@ -39,6 +40,7 @@ OPENAPI_TAGS = [
     {"name": "chat", "description": "Conversations with a language model, streamed."},
     {"name": "prompts", "description": "Prompt expert: enhance, variations, critique, styles."},
     {"name": "images", "description": "Generate and upscale images."},
+    {"name": "videos", "description": "Text to video, image to video, composition."},
     {"name": "audio", "description": "Speech, music, sound effects, transcription, mixing."},
     {"name": "dashboard", "description": "Everything at a glance."},
 ]
@@ -90,6 +92,7 @@ def create_app(
         dashboard_router,
         images_router,
         audio_router,
+        videos_router,
         prompts_router,
     ):
         app.include_router(router)
