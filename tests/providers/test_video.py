@@ -470,22 +470,24 @@ async def test_a_realistic_720p_film(
             width=1280,
             height=720,
             fps=30,
-            image_duration=3.0,
+            image_duration=2.0,
             crossfade=0.5,
             audio=[
                 AudioTrack(media["narration"], "narration", offset=1.0),
-                AudioTrack(media["narration"], "narration", offset=4.0),
+                AudioTrack(media["narration"], "narration", offset=3.2),
                 AudioTrack(media["music"], "music", gain_db=-10),
             ],
-            subtitles=[TimedText(1.0, 2.5, "第一幕"), TimedText(4.0, 5.5, "Act two")],
+            subtitles=[TimedText(1.0, 2.5, "第一幕"), TimedText(3.2, 4.7, "Act two")],
             burn_subtitles=True,
         ),
         tmp_path,
     )
     info = probe(result.path)
     assert (info.width, info.height, info.fps) == (1280, 720, 30)
-    assert info.duration == pytest.approx(8.0, rel=0.02)
+    assert info.duration == pytest.approx(5.0, rel=0.02)
     assert (info.video_codec, info.audio_codec, info.sample_rate) == ("h264", "aac", 48000)
+    assert info.video_duration is not None and info.audio_duration is not None
+    assert abs(info.video_duration - info.audio_duration) <= 0.05
     samples, _ = decoded_audio(result.path)
     level = 20 * np.log10(np.sqrt(np.mean(samples**2)))
     assert -24 < level < -12  # normalised towards -16 LUFS, not silent, not clipped
