@@ -66,6 +66,9 @@ class HandlerRegistry:
 
         return decorate
 
+    def unregister(self, task_type: TaskType) -> None:
+        self._handlers.pop(task_type, None)
+
     def get(self, task_type: TaskType) -> JobHandler | None:
         return self._handlers.get(task_type)
 
