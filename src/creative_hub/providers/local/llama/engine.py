@@ -2,7 +2,8 @@
 
 xllamacpp runs llama.cpp's own server: continuous batching over `slots` parallel
 sequences, the GGUF's chat template, stop strings, seeds, and JSON-schema constrained
-sampling (LLGuidance). Every method here blocks: call them from a worker thread.
+sampling (LLGuidance). Methods that run the model or its HTTP side block: call them
+from a worker thread.
 """
 
 from __future__ import annotations
@@ -19,7 +20,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import structlog
+
 from creative_hub.providers.base import ProviderError
+
+log = structlog.get_logger(__name__)
 
 Message = Mapping[str, str]
 _COMPACT_JSON = {"whitespace_flexible": False, "item_separator": ", ", "key_separator": ": "}
@@ -45,10 +50,7 @@ class ChatOutcome:
 
 class LlamaEngine:
     def __init__(self, config: EngineConfig) -> None:
-        # libgomp reads this when the extension loads. Its default (spin while idle)
-        # makes 2 threads several times slower whenever another process wants the CPU,
-        # which is the normal case next to a web server and workers.
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        _prefer_passive_openmp()
         xlc: Any = importlib.import_module("xllamacpp")
         self._xlc = xlc
         self.config = config
@@ -170,6 +172,29 @@ def _provider_error(error: Mapping[str, Any]) -> ProviderError:
     if kind == "invalid_request_error":
         return ProviderError("invalid_request", f"llama.cpp rejected the request: {message}")
     return ProviderError("generation_failed", f"llama.cpp failed: {message}")
+
+
+def _prefer_passive_openmp() -> None:
+    """Make OpenMP threads sleep, not spin, between tokens (process-wide, before loading).
+
+    llama.cpp's CPU backend runs on libgomp, whose default is to spin while waiting. When
+    another process wants the same cores (the web server, a worker encoding video), two
+    spinning threads fight it and generation fell from ~30 to ~1.3 tokens/s here; with
+    PASSIVE it barely changes. libgomp reads the variable once, when it is first loaded.
+    """
+    if "OMP_WAIT_POLICY" in os.environ:
+        return
+    os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as maps:
+            already = "libgomp" in maps.read()
+    except OSError:
+        return
+    if already:
+        log.warning(
+            "llama.openmp_loaded_before_engine",
+            hint="set OMP_WAIT_POLICY=PASSIVE in the environment before the process starts",
+        )
 
 
 _engines: dict[EngineConfig, LlamaEngine] = {}
