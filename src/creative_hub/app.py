@@ -28,6 +28,8 @@ from creative_hub.system.metrics import Metrics
 from creative_hub.tasks.endpoints import router as tasks_router
 from creative_hub.tasks.registry import HandlerRegistry
 from creative_hub.videos.endpoints import router as videos_router
+from creative_hub.workflows.endpoints import router as workflows_router
+from creative_hub.workflows.recovery import settle_interrupted
 
 OPENAPI_TAGS = [
     {"name": "system", "description": "Version, health, readiness."},
@@ -42,6 +44,11 @@ OPENAPI_TAGS = [
     {"name": "images", "description": "Generate and upscale images."},
     {"name": "videos", "description": "Text to video, image to video, composition."},
     {"name": "audio", "description": "Speech, music, sound effects, transcription, mixing."},
+    {
+        "name": "workflows",
+        "description": "Idea to finished video in six editable steps: script, storyboard, "
+        "images, video, audio, compose.",
+    },
     {"name": "dashboard", "description": "Everything at a glance."},
 ]
 
@@ -61,6 +68,8 @@ def create_app(
         await runtime.start(recover=settings.recover_on_start)
         if settings.recover_on_start and settings.queue_backend == "inline":
             await recover_interrupted(runtime)
+        if settings.recover_on_start:
+            await settle_interrupted(runtime)
         try:
             yield
         finally:
@@ -94,6 +103,7 @@ def create_app(
         audio_router,
         videos_router,
         prompts_router,
+        workflows_router,
     ):
         app.include_router(router)
     return app

@@ -3,5 +3,6 @@
 from creative_hub.audio import jobs as audio_jobs
 from creative_hub.images import jobs as image_jobs
 from creative_hub.videos import jobs as video_jobs
+from creative_hub.workflows import jobs as workflow_jobs
 
-__all__ = ["audio_jobs", "image_jobs", "video_jobs"]
+__all__ = ["audio_jobs", "image_jobs", "video_jobs", "workflow_jobs"]

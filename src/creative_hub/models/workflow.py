@@ -17,6 +17,13 @@ class Workflow(IdMixin, TimestampMixin, Base):
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    idea: Mapped[str] = mapped_column(Text, default="")
+    # WorkflowOptions as given at creation (template presets merged with overrides).
+    options: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # step name -> {"state": pending|queued|running|done|stale|failed|cancelled, "task_id", "error"}
+    step_states: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    error_code: Mapped[str | None] = mapped_column(String(100), default=None)
+    error_message: Mapped[str | None] = mapped_column(Text, default=None)
     status: Mapped[WorkflowStatus] = mapped_column(
         db_enum(WorkflowStatus, "workflow_status"), default=WorkflowStatus.draft
     )

@@ -1,0 +1,1 @@
+"""One module per workflow step; each has `async def run(ctx, state) -> dict`."""
