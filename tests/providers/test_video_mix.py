@@ -74,11 +74,13 @@ async def test_tracks_are_placed_at_their_offsets(wavs: dict[str, Path], tmp_pat
 
 
 async def test_loudness_is_normalised(wavs: dict[str, Path], tmp_path: Path) -> None:
-    levels = []
+    levels, before = [], []
     for name in ("voice", "quiet_voice"):  # 0.3 and 0.02 amplitude: 23.5 dB apart
         result = await mix_audio([AudioTrack(wavs[name])], tmp_path / f"{name}.wav")
         samples, _ = read_wav(result.path)
         levels.append(rms_dbfs(samples))
+        before.append(result.info["loudness_before"])
+    assert before[0] - before[1] == pytest.approx(23.5, abs=0.5)
     # -16 LUFS for a 500 Hz tone in two equal channels is about -18.3 dBFS RMS each.
     assert levels[0] == pytest.approx(levels[1], abs=0.5)
     assert levels[0] == pytest.approx(-18.3, abs=1.0)

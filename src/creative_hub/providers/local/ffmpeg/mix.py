@@ -8,6 +8,7 @@ deep as it was mixed), which one-pass dynamic loudnorm would flatten.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 from collections.abc import Sequence
@@ -72,7 +73,7 @@ async def mix_audio(
         )
     if not tracks:
         raise ProviderError("no_audio", "Give at least one audio track to mix.")
-    placed = plan_tracks(tracks)
+    placed = await asyncio.to_thread(plan_tracks, tracks)  # reads file headers
     length = natural_length(placed) if duration is None else duration
     if not 0.05 <= length <= MAX_DURATION:
         raise ProviderError(
@@ -82,10 +83,16 @@ async def mix_audio(
     exe = ffmpeg or find_ffmpeg()
     with Workspace(out_path.parent) as work:
         scratch = work.file("out" + out_path.suffix.lower())
-        await render_mix(exe, placed, length, duck_music, loudness, scratch, codec, progress)
+        measured = await render_mix(
+            exe, placed, length, duck_music, loudness, scratch, codec, progress
+        )
         work.publish_as(scratch, out_path)
     await progress(1.0, "mixed")
-    info: dict[str, object] = {"tracks": len(tracks), "loudness_target": loudness}
+    info: dict[str, object] = {
+        "tracks": len(tracks),
+        "loudness_target": loudness,
+        "loudness_before": measured,  # LUFS of the raw mix (None when not normalised)
+    }
     return AudioResult(path=out_path, duration=length, sample_rate=SAMPLE_RATE, info=info)
 
 
@@ -106,8 +113,9 @@ async def render_mix(
     codec: Sequence[str],
     progress: Progress,
     span: tuple[float, float] = (0.0, 1.0),
-) -> None:
-    """Run the two passes; `span` is the share of the caller's progress they cover."""
+) -> float | None:
+    """Run the two passes; `span` is the share of the caller's progress they cover.
+    Returns the loudness of the raw mix (LUFS; None when not normalising)."""
     inputs = [arg for p in placed for arg in input_args(p.track)]
     graph = audio_graph(placed, length, duck, out="mix")
     middle = span[0] + (span[1] - span[0]) * 0.8
@@ -120,7 +128,7 @@ async def render_mix(
             span=span,
             message="mixing audio",
         )
-        return
+        return None
     raw = out.with_name("premix.wav")
     measure = "[mix]asplit=2[keep][probe];[probe]loudnorm=print_format=json,anullsink"
     stderr = await run_ffmpeg(
@@ -153,6 +161,7 @@ async def render_mix(
         message="normalising loudness",
     )
     raw.unlink(missing_ok=True)
+    return measured if measured > SILENCE_LUFS else None
 
 
 def _output(codec: Sequence[str]) -> list[str]:
