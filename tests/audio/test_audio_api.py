@@ -11,29 +11,7 @@ import httpx
 import pytest
 
 from creative_hub.providers.local.media_probe import probe
-from tests.support.api import assert_error, register, wait_for_status
-
-DONE = {"succeeded", "failed", "cancelled"}
-
-
-async def _run(
-    client: httpx.AsyncClient, me: dict[str, Any], path: str, body: dict[str, Any]
-) -> dict[str, Any]:
-    r = await client.post(path, json=body, headers=me["headers"])
-    assert r.status_code == 202, r.text
-    task = await wait_for_status(client, r.json()["id"], me["headers"], DONE, timeout=120)
-    assert task["status"] == "succeeded", task
-    return task
-
-
-async def _download(
-    client: httpx.AsyncClient, me: dict[str, Any], url: str, tmp_path: Path, name: str
-) -> Path:
-    r = await client.get(url, headers=me["headers"])
-    assert r.status_code == 200, r.text
-    path = tmp_path / name
-    path.write_bytes(r.content)
-    return path
+from tests.support.api import assert_error, download, register, run_task, upload
 
 
 def _wav(seconds: float, rate: int = 16000) -> bytes:
@@ -52,20 +30,14 @@ def _wav(seconds: float, rate: int = 16000) -> bytes:
     return buffer.getvalue()
 
 
-async def _upload(client: httpx.AsyncClient, me: dict[str, Any], data: bytes, name: str) -> str:
-    r = await client.post("/api/assets", files={"file": (name, data)}, headers=me["headers"])
-    assert r.status_code == 201, r.text
-    return str(r.json()["id"])
-
-
 async def test_speech_then_transcription_round_trip(
     client: httpx.AsyncClient, tmp_path: Path
 ) -> None:
     me = await register(client)
     text = "The coffee beans are roasted slowly. Then they are ground and brewed."
-    speech = await _run(client, me, "/api/audio/speech", {"text": text})
+    speech = await run_task(client, me, "/api/audio/speech", {"text": text})
     out = speech["output_data"]
-    wav = await _download(client, me, out["audio"]["url"], tmp_path, "speech.wav")
+    wav = await download(client, me, out["audio"]["url"], tmp_path / "speech.wav")
     info = probe(wav)
     assert info.has_audio and abs(info.duration - out["duration"]) < 0.05
     assert 2.0 < out["duration"] < 15.0
@@ -77,7 +49,7 @@ async def test_speech_then_transcription_round_trip(
     assert "00:00:00,000 -->" in srt and "roasted slowly" in srt
     assert (await client.get(out["vtt_url"], headers=me["headers"])).text.startswith("WEBVTT")
 
-    transcript = await _run(
+    transcript = await run_task(
         client, me, "/api/audio/transcriptions", {"asset_id": out["audio"]["asset_id"]}
     )
     heard = transcript["output_data"]["text"].lower()
@@ -90,11 +62,15 @@ async def test_music_and_effects_have_the_asked_length(
     client: httpx.AsyncClient, tmp_path: Path
 ) -> None:
     me = await register(client)
-    music = await _run(client, me, "/api/audio/music", {"mood": "calm", "duration": 4, "seed": 3})
-    wav = await _download(client, me, music["output_data"]["audio"]["url"], tmp_path, "m.wav")
+    music = await run_task(
+        client, me, "/api/audio/music", {"mood": "calm", "duration": 4, "seed": 3}
+    )
+    wav = await download(client, me, music["output_data"]["audio"]["url"], tmp_path / "m.wav")
     assert abs(probe(wav).duration - 4.0) < 0.08
-    effect = await _run(client, me, "/api/audio/sound-effects", {"prompt": "rain", "duration": 2})
-    wav = await _download(client, me, effect["output_data"]["audio"]["url"], tmp_path, "e.wav")
+    effect = await run_task(
+        client, me, "/api/audio/sound-effects", {"prompt": "rain", "duration": 2}
+    )
+    wav = await download(client, me, effect["output_data"]["audio"]["url"], tmp_path / "e.wav")
     assert abs(probe(wav).duration - 2.0) < 0.05
 
 
@@ -102,11 +78,11 @@ async def test_mix_places_tracks_at_their_offsets(
     client: httpx.AsyncClient, tmp_path: Path
 ) -> None:
     me = await register(client)
-    a = await _upload(client, me, _wav(1.0), "a.wav")
-    b = await _upload(client, me, _wav(1.0), "b.wav")
+    a = await upload(client, me, _wav(1.0), "a.wav")
+    b = await upload(client, me, _wav(1.0), "b.wav")
     body = {"tracks": [{"asset_id": a}, {"asset_id": b, "offset": 2.0, "gain_db": -6}]}
-    task = await _run(client, me, "/api/audio/mix", body)
-    wav = await _download(client, me, task["output_data"]["audio"]["url"], tmp_path, "mix.wav")
+    task = await run_task(client, me, "/api/audio/mix", body)
+    wav = await download(client, me, task["output_data"]["audio"]["url"], tmp_path / "mix.wav")
     assert abs(probe(wav).duration - 3.0) < 0.1
 
 
@@ -159,8 +135,8 @@ async def test_bad_audio_requests_create_no_task(
 async def test_inputs_must_be_the_users_audio(client: httpx.AsyncClient) -> None:
     me = await register(client)
     other = await register(client)
-    theirs = await _upload(client, other, _wav(0.5), "theirs.wav")
-    text = await _upload(client, me, b"just some words", "notes.txt")
+    theirs = await upload(client, other, _wav(0.5), "theirs.wav")
+    text = await upload(client, me, b"just some words", "notes.txt")
     cases = [
         ("/api/audio/transcriptions", {"asset_id": theirs}, 404, "asset_not_found"),
         ("/api/audio/transcriptions", {"asset_id": text}, 415, "wrong_media_type"),

@@ -6,6 +6,7 @@ import asyncio
 import itertools
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -72,3 +73,33 @@ def client_for(app: FastAPI, ip: str = "127.0.0.1") -> httpx.AsyncClient:
     """A client for app whose requests come from the given IP address."""
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=(ip, 40000))
     return httpx.AsyncClient(transport=transport, base_url="http://testserver")
+
+
+async def run_task(
+    client: httpx.AsyncClient,
+    me: dict[str, Any],
+    path: str,
+    body: dict[str, Any],
+    timeout: float = 180.0,
+) -> dict[str, Any]:
+    """POST a generation request (202), wait for the task and insist that it succeeded."""
+    r = await client.post(path, json=body, headers=me["headers"])
+    assert r.status_code == 202, r.text
+    done = {"succeeded", "failed", "cancelled"}
+    task = await wait_for_status(client, r.json()["id"], me["headers"], done, timeout=timeout)
+    assert task["status"] == "succeeded", task
+    return task
+
+
+async def download(client: httpx.AsyncClient, me: dict[str, Any], url: str, path: Path) -> Path:
+    r = await client.get(url, headers=me["headers"])
+    assert r.status_code == 200, r.text
+    path.write_bytes(r.content)
+    return path
+
+
+async def upload(client: httpx.AsyncClient, me: dict[str, Any], data: bytes, name: str) -> str:
+    """Upload a file as `me`; returns the asset id."""
+    r = await client.post("/api/assets", files={"file": (name, data)}, headers=me["headers"])
+    assert r.status_code == 201, r.text
+    return str(r.json()["id"])

@@ -11,27 +11,9 @@ import pytest
 from PIL import Image
 
 from creative_hub.providers.local.media_probe import probe
-from tests.support.api import assert_error, register, wait_for_status
+from tests.support.api import assert_error, download, register, run_task, upload
 
-DONE = {"succeeded", "failed", "cancelled"}
 SMALL = {"width": 320, "height": 180, "fps": 12}
-
-
-async def _run(
-    client: httpx.AsyncClient, me: dict[str, Any], path: str, body: dict[str, Any]
-) -> dict[str, Any]:
-    r = await client.post(path, json=body, headers=me["headers"])
-    assert r.status_code == 202, r.text
-    task = await wait_for_status(client, r.json()["id"], me["headers"], DONE, timeout=180)
-    assert task["status"] == "succeeded", task
-    return task
-
-
-async def _download(client: httpx.AsyncClient, me: dict[str, Any], url: str, path: Path) -> Path:
-    r = await client.get(url, headers=me["headers"])
-    assert r.status_code == 200, r.text
-    path.write_bytes(r.content)
-    return path
 
 
 def _png(color: tuple[int, int, int]) -> bytes:
@@ -44,24 +26,18 @@ def _png(color: tuple[int, int, int]) -> bytes:
     return buffer.getvalue()
 
 
-async def _upload(client: httpx.AsyncClient, me: dict[str, Any], data: bytes, name: str) -> str:
-    r = await client.post("/api/assets", files={"file": (name, data)}, headers=me["headers"])
-    assert r.status_code == 201, r.text
-    return str(r.json()["id"])
-
-
 async def test_text_to_video_makes_a_clip_of_the_asked_shape(
     client: httpx.AsyncClient, tmp_path: Path
 ) -> None:
     me = await register(client)
-    task = await _run(
+    task = await run_task(
         client,
         me,
         "/api/videos/text-to-video",
         {"prompt": "waves at night", "duration": 2, **SMALL, "motion": "pan_left"},
     )
     out = task["output_data"]
-    info = probe(await _download(client, me, out["video"]["url"], tmp_path / "t2v.mp4"))
+    info = probe(await download(client, me, out["video"]["url"], tmp_path / "t2v.mp4"))
     assert info.video_codec == "h264" and (info.width, info.height) == (320, 180)
     assert info.fps == pytest.approx(12, rel=0.02)
     assert info.duration == pytest.approx(2.0, rel=0.02)
@@ -71,14 +47,14 @@ async def test_text_to_video_makes_a_clip_of_the_asked_shape(
 
 async def test_image_to_video_from_an_upload(client: httpx.AsyncClient, tmp_path: Path) -> None:
     me = await register(client)
-    image = await _upload(client, me, _png((20, 60, 120)), "blue.png")
-    task = await _run(
+    image = await upload(client, me, _png((20, 60, 120)), "blue.png")
+    task = await run_task(
         client,
         me,
         "/api/videos/image-to-video",
         {"asset_id": image, "duration": 1.5, "motion": "zoom_out", **SMALL},
     )
-    info = probe(await _download(client, me, task["output_urls"][0], tmp_path / "i2v.mp4"))
+    info = probe(await download(client, me, task["output_urls"][0], tmp_path / "i2v.mp4"))
     assert info.duration == pytest.approx(1.5, rel=0.02) and not info.has_audio
 
 
@@ -86,10 +62,10 @@ async def test_compose_makes_an_mp4_with_audio_video_and_subtitles(
     client: httpx.AsyncClient, tmp_path: Path
 ) -> None:
     me = await register(client)
-    first = await _upload(client, me, _png((120, 40, 20)), "a.png")
-    second = await _upload(client, me, _png((20, 120, 40)), "b.png")
-    speech = await _run(client, me, "/api/audio/speech", {"text": "Here is the first picture."})
-    music = await _run(client, me, "/api/audio/music", {"mood": "calm", "duration": 4})
+    first = await upload(client, me, _png((120, 40, 20)), "a.png")
+    second = await upload(client, me, _png((20, 120, 40)), "b.png")
+    speech = await run_task(client, me, "/api/audio/speech", {"text": "Here is the first picture."})
+    music = await run_task(client, me, "/api/audio/music", {"mood": "calm", "duration": 4})
     body = {
         "visuals": [first, second],
         "image_duration": 2.5,
@@ -101,9 +77,9 @@ async def test_compose_makes_an_mp4_with_audio_video_and_subtitles(
         ],
         "subtitles": [{"start": 0.0, "end": 2.0, "text": "Here is the first picture."}],
     }
-    task = await _run(client, me, "/api/videos/compose", body)
+    task = await run_task(client, me, "/api/videos/compose", body)
     out = task["output_data"]
-    info = probe(await _download(client, me, out["video"]["url"], tmp_path / "film.mp4"))
+    info = probe(await download(client, me, out["video"]["url"], tmp_path / "film.mp4"))
     assert info.has_video and info.has_audio
     assert info.video_codec == "h264" and info.audio_codec == "aac"
     assert info.duration == pytest.approx(4.5, rel=0.03)
@@ -116,9 +92,9 @@ async def test_compose_makes_an_mp4_with_audio_video_and_subtitles(
 async def test_bad_video_requests_create_no_task(client: httpx.AsyncClient) -> None:
     me = await register(client)
     other = await register(client)
-    mine = await _upload(client, me, _png((1, 2, 3)), "mine.png")
-    theirs = await _upload(client, other, _png((3, 2, 1)), "theirs.png")
-    text = await _upload(client, me, b"1\nnot subtitles at all\n", "bad.srt")
+    mine = await upload(client, me, _png((1, 2, 3)), "mine.png")
+    theirs = await upload(client, other, _png((3, 2, 1)), "theirs.png")
+    text = await upload(client, me, b"1\nnot subtitles at all\n", "bad.srt")
     cases: list[tuple[str, dict[str, Any], int, str]] = [
         (
             "/api/videos/text-to-video",
