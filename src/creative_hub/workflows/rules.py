@@ -39,10 +39,19 @@ def rule_lines(template: Template, topic: str, scenes: int) -> list[str]:
     if scenes == 1:
         return [template.opening.format(topic=topic)]
     middles = [
-        template.middle[i % len(template.middle)].format(topic=topic, step="each stage")
-        for i in range(scenes - 2)
+        template.middle[i % len(template.middle)].format(topic=topic) for i in range(scenes - 2)
     ]
     return [template.opening.format(topic=topic), *middles, template.closing.format(topic=topic)]
+
+
+def beat_for(template: Template, index: int, scenes: int) -> str:
+    """What scene `index` of `scenes` is about: the first and last beats are fixed."""
+    if index == 0:
+        return template.beats[0]
+    if index == scenes - 1:
+        return template.beats[-1]
+    middle = template.beats[1:-1] or template.beats
+    return middle[(index - 1) % len(middle)]
 
 
 def words(text: str) -> list[str]:
@@ -65,7 +74,7 @@ def usable_line(line: str, target_words: int, accepted: list[str]) -> str | None
     """The model's line, trimmed, when it reads like narration; otherwise None."""
     line = whole_sentences(line)
     found = words(line)
-    if not (max(4, target_words * 0.3) <= len(found) <= max(12, target_words * 1.8)):
+    if not (max(4, target_words * 0.3) <= len(found) <= max(12, target_words * 1.5)):
         return None
     if not line.isascii() or len(set(found)) < 0.6 * len(found):
         return None  # repetition loops are SmolLM2's usual failure

@@ -22,6 +22,8 @@ class Template:
     opening: str
     middle: tuple[str, ...]
     closing: str
+    # What each scene is about, as asked of the text model: first, middles (cycled), last.
+    beats: tuple[str, ...]
 
 
 TEMPLATES: dict[str, Template] = {
@@ -41,12 +43,19 @@ TEMPLATES: dict[str, Template] = {
             ),
             opening="Have you ever wondered about {topic}? Here is how it works.",
             middle=(
-                "It starts with {step}, the first part of {topic}.",
-                "Next comes {step}, where the real work happens.",
-                "Then {step} turns it into something you can enjoy.",
-                "After that, {step} brings everything together.",
+                "It all begins with the raw materials, chosen with care.",
+                "Next, each part is prepared, one careful step at a time.",
+                "Then the main process turns them into something new.",
+                "Finally, the finishing touches bring everything together.",
             ),
             closing="And that is {topic}, from beginning to end.",
+            beats=(
+                "an introduction: what it is and why people love it",
+                "where it begins: the raw ingredients or materials",
+                "the main process, step by step",
+                "the finishing touches",
+                "the result and a closing thought",
+            ),
         ),
         Template(
             id="product_ad",
@@ -63,10 +72,16 @@ TEMPLATES: dict[str, Template] = {
             opening="Meet {topic}, made for the way you live.",
             middle=(
                 "It is simple to use, every single day.",
-                "Built to last, with {step} at its heart.",
-                "People love how {step} makes life easier.",
+                "Built to last, with quality at its heart.",
+                "People love how it makes everyday life easier.",
             ),
             closing="Try {topic} today and feel the difference.",
+            beats=(
+                "the everyday problem it solves",
+                "what makes the product special",
+                "how it feels to use it",
+                "a call to action: try it today",
+            ),
         ),
         Template(
             id="short_story",
@@ -88,6 +103,13 @@ TEMPLATES: dict[str, Template] = {
                 "Slowly, everything began to change.",
             ),
             closing="And from that day on, nothing was ever quite the same.",
+            beats=(
+                "the beginning: who the hero is and where they live",
+                "an ordinary day",
+                "something unexpected happens",
+                "a hard choice",
+                "the ending and what changed",
+            ),
         ),
         Template(
             id="music_video",
@@ -110,6 +132,13 @@ TEMPLATES: dict[str, Template] = {
                 "Colors bloom and fade again.",
             ),
             closing="Until the night fades into morning.",
+            beats=(
+                "the opening mood",
+                "a vivid image",
+                "a feeling of motion",
+                "a quiet moment",
+                "the fading ending",
+            ),
         ),
     )
 }
