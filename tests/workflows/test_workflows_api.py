@@ -157,3 +157,33 @@ async def test_delete_removes_tasks_and_assets(client: httpx.AsyncClient) -> Non
     assert (await client.get(f"/api/workflows/{wid}", headers=h)).status_code == 404
     tasks = (await client.get(f"/api/tasks?workflow_id={wid}", headers=h)).json()
     assert tasks["items"] == []
+
+
+async def test_a_failing_step_fails_the_workflow_with_its_error(
+    client: httpx.AsyncClient,
+) -> None:
+    me = await register(client)
+    h = me["headers"]
+    wid = (
+        await client.post(
+            "/api/workflows", json={"idea": "a video about tea", "options": SMALL}, headers=h
+        )
+    ).json()["id"]
+    missing = "00000000-0000-4000-8000-000000000001"
+    one = [{"index": 0}]
+    steps = {
+        "script": {"title": "Tea", "scenes": [{**one[0], "narration": "Tea is nice."}]},
+        "storyboard": {"scenes": [{**one[0], "visual_prompt": "tea", "duration": 3}]},
+        "images": {"scenes": [{**one[0], "asset_id": missing, "url": "/x"}]},
+        "video": {"scenes": [{**one[0], "asset_id": missing, "url": "/x", "duration": 3}]},
+        "audio": {"narration": [{**one[0], "asset_id": missing, "url": "/x", "duration": 1}]},
+    }
+    for step, data in steps.items():
+        r = await client.put(f"/api/workflows/{wid}/steps/{step}", json=data, headers=h)
+        assert r.status_code == 200, r.text
+    assert (await client.post(f"/api/workflows/{wid}/run", headers=h)).status_code == 202
+    body = await wait_workflow(client, wid, h)
+    assert body["status"] == "failed", body
+    assert body["error"]["code"] == "asset_not_found"
+    assert body["steps"][5]["state"] == "failed"
+    assert body["steps"][5]["error"]["code"] == "asset_not_found"

@@ -180,7 +180,13 @@ def _sse(event: str, data: dict[str, Any]) -> dict[str, str]:
 async def _snapshot(runtime: Any, workflow_id: uuid.UUID) -> dict[str, Any] | None:
     async with runtime.sessionmaker() as session:
         workflow = await WorkflowRepository(session).get(workflow_id)
-        return None if workflow is None else snapshot(workflow)["workflow"]
+        if workflow is None:
+            return None
+        # Settled here too, so a stream never follows a run whose worker is gone.
+        await WorkflowService(session, runtime.bus, runtime.store).reconcile(workflow)
+        await session.commit()
+        data: dict[str, Any] = snapshot(workflow)["workflow"]
+        return data
 
 
 def _live(workflow: dict[str, Any]) -> bool:

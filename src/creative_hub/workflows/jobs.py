@@ -11,7 +11,13 @@ from creative_hub.db.session import take_deferred_jobs
 from creative_hub.models.enums import TaskType, WorkflowStatus, WorkflowStep
 from creative_hub.models.user import User
 from creative_hub.providers.base import ProviderError
-from creative_hub.tasks.registry import JobContext, JobError, JobResult, default_registry
+from creative_hub.tasks.registry import (
+    JobContext,
+    JobError,
+    JobResult,
+    TaskCancelled,
+    default_registry,
+)
 from creative_hub.tasks.service import TaskService
 from creative_hub.workflows.events import publish_workflow, workflow_channel
 from creative_hub.workflows.repository import WorkflowRepository
@@ -42,6 +48,9 @@ async def _begin(ctx: JobContext, step: WorkflowStep) -> WorkflowState:
             require_runnable(workflow, step)
         except Exception as exc:
             raise JobError("step_inputs_missing", str(exc)) from exc
+        if workflow.status == WorkflowStatus.cancelled:
+            # Queued by a step that finished just as the user cancelled: do not run it.
+            raise TaskCancelled
         set_step(workflow, step, "running", task_id=ctx.task_id)
         workflow.status = WorkflowStatus.running
         workflow.current_step = step
@@ -53,11 +62,19 @@ async def _begin(ctx: JobContext, step: WorkflowStep) -> WorkflowState:
         idea = workflow.idea
 
     async def progress(fraction: float, message: str | None = None) -> None:
-        percent = int(100 * max(0.0, min(1.0, fraction)))
-        await ctx.progress(percent, message)
+        fraction = max(0.0, min(1.0, fraction))
+        await ctx.progress(int(100 * fraction), message)
+        # Overall: each of the six steps is a sixth of the way.
+        overall = int(100 * (STEPS.index(step) + fraction) / len(STEPS))
         await runtime.bus.publish(
             workflow_channel(ctx.workflow_id),  # type: ignore[arg-type]
-            {"type": "progress", "step": step.value, "progress": percent, "message": message},
+            {
+                "type": "progress",
+                "step": step.value,
+                "progress": int(100 * fraction),
+                "overall": overall,
+                "message": message,
+            },
         )
 
     return WorkflowState(
@@ -131,6 +148,12 @@ async def workflow_step(ctx: JobContext) -> JobResult:
         await ctx.check_cancelled()
     except (JobError, ProviderError) as exc:
         await _fail(ctx, step, exc.code, exc.message)
+        raise
+    except TaskCancelled:
+        raise
+    except Exception:
+        # The executor logs it and fails the task; the workflow must not wait for it.
+        await _fail(ctx, step, "internal_error", f"The {step.value} step failed unexpectedly.")
         raise
     # Cancellation and shutdown pass through untouched: cancel() already marked the
     # workflow, and a task handed back at shutdown runs this step again after restart.
