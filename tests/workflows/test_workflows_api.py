@@ -19,7 +19,7 @@ async def wait_workflow(
     while True:
         r = await client.get(f"/api/workflows/{wid}", headers=headers)
         assert r.status_code == 200, r.text
-        body = r.json()
+        body: dict[str, Any] = r.json()
         if body["status"] != "running":
             return body
         assert asyncio.get_running_loop().time() < deadline, body
@@ -43,6 +43,23 @@ async def test_templates_and_create(client: httpx.AsyncClient) -> None:
     assert r.json()["options"]["duration"] == 45
     listed = (await client.get("/api/workflows", headers=me["headers"])).json()
     assert len(listed["items"]) == 2
+    wid = listed["items"][0]["id"]
+    r = await client.patch(
+        f"/api/workflows/{wid}",
+        json={"name": "Bees", "options": {"scenes": 5}},
+        headers=me["headers"],
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["name"] == "Bees" and r.json()["options"]["scenes"] == 5
+    bad = {"options": {"music_mood": "grumpy"}}
+    r = await client.patch(f"/api/workflows/{wid}", json=bad, headers=me["headers"])
+    assert_error(r, 422, "validation_error")
+    page = (await client.get("/api/workflows?limit=1", headers=me["headers"])).json()
+    assert len(page["items"]) == 1 and page["next_cursor"]
+    rest = await client.get(
+        f"/api/workflows?limit=1&cursor={page['next_cursor']}", headers=me["headers"]
+    )
+    assert rest.json()["items"][0]["id"] != page["items"][0]["id"]
 
 
 async def test_invalid_requests_and_step_data_are_422(client: httpx.AsyncClient) -> None:
