@@ -204,3 +204,26 @@ async def test_a_failing_step_fails_the_workflow_with_its_error(
     assert body["error"]["code"] == "asset_not_found"
     assert body["steps"][5]["state"] == "failed"
     assert body["steps"][5]["error"]["code"] == "asset_not_found"
+
+
+async def test_openapi_documents_the_paths_and_every_step_schema(
+    client: httpx.AsyncClient,
+) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    paths = {p for p in spec["paths"] if p.startswith("/api/workflows")}
+    assert paths == {
+        "/api/workflows",
+        "/api/workflows/templates",
+        "/api/workflows/{workflow_id}",
+        "/api/workflows/{workflow_id}/run",
+        "/api/workflows/{workflow_id}/steps/{step}/run",
+        "/api/workflows/{workflow_id}/steps/{step}",
+        "/api/workflows/{workflow_id}/cancel",
+        "/api/workflows/{workflow_id}/events",
+    }
+    schemas = spec["components"]["schemas"]
+    for name in ("ScriptData", "StoryboardData", "ImagesData", "VideoData", "AudioData"):
+        assert name in schemas and schemas[name]["description"], name
+    put = spec["paths"]["/api/workflows/{workflow_id}/steps/{step}"]["put"]
+    refs = put["requestBody"]["content"]["application/json"]["schema"]["oneOf"]
+    assert all(r["$ref"].split("/")[-1] in schemas for r in refs)

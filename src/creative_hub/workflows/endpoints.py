@@ -18,6 +18,7 @@ from creative_hub.models.enums import WorkflowStatus, WorkflowStep
 from creative_hub.workflows.events import snapshot, workflow_channel
 from creative_hub.workflows.repository import WorkflowRepository
 from creative_hub.workflows.schemas import (
+    STEP_SCHEMAS,
     TemplateList,
     WorkflowCreate,
     WorkflowPage,
@@ -134,6 +135,22 @@ async def run_step(
     response_model=WorkflowRead,
     responses=error_responses(Unauthorized, NotFound, Conflict),
     summary="Replace a step's data (validated against its schema); later steps become stale",
+    # The body's schema depends on {step}: ScriptData for script, StoryboardData ...
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "oneOf": [
+                            {"$ref": f"#/components/schemas/{model.__name__}"}
+                            for model in STEP_SCHEMAS.values()
+                        ]
+                    }
+                }
+            },
+        }
+    },
 )
 async def put_step(
     workflow_id: uuid.UUID,

@@ -205,12 +205,13 @@ class WorkflowRead(BaseModel):
     current_step: WorkflowStep
     options: dict[str, Any]
     steps: list[StepRead]
-    script_data: dict[str, Any] | None
-    storyboard_data: dict[str, Any] | None
-    images_data: dict[str, Any] | None
-    video_data: dict[str, Any] | None
-    audio_data: dict[str, Any] | None
-    compose_data: dict[str, Any] | None
+    # Typed, so OpenAPI documents every step's schema (the data was written by these models).
+    script_data: ScriptData | None
+    storyboard_data: StoryboardData | None
+    images_data: ImagesData | None
+    video_data: VideoData | None
+    audio_data: AudioData | None
+    compose_data: ComposeData | None
     asset_urls: list[str]
     total_duration: float | None
     error: dict[str, str] | None
