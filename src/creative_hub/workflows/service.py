@@ -171,7 +171,8 @@ class WorkflowService:
             self._refuse_while_running(workflow)
             current = {k: v for k, v in (workflow.options or {}).items() if k != "template"}
             options = _options(current, data.options)
-            workflow.options = {**options.model_dump(), "template": workflow.options["template"]}
+            template = (workflow.options or {}).get("template", DEFAULT_TEMPLATE)
+            workflow.options = {**options.model_dump(), "template": template}
         workflow.updated_at = utcnow()
         self._publish_after_commit(workflow)
         return workflow
