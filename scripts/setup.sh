@@ -86,6 +86,9 @@ export UV_PYTHON_DOWNLOADS="${UV_PYTHON_DOWNLOADS:-never}"
 if [[ -z "${SSL_CERT_FILE:-}" && -f /etc/ssl/certs/ca-certificates.crt ]]; then
   export SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt
 fi
+# Compile bytecode once at install: otherwise every start compiles every module
+# (measured: cold start 4.6-8 s without, 1.3-2.4 s with).
+export UV_COMPILE_BYTECODE=1
 "${uv[@]}" sync --frozen
 
 # --- Front-end assets (npm) --------------------------------------------------

@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from creative_hub.db.engine import create_engine, create_sessionmaker
 from creative_hub.events.base import EventBus
 from creative_hub.events.memory import MemoryEventBus
-from creative_hub.events.redis import RedisEventBus
 from creative_hub.providers.catalog import build_provider_registry
 from creative_hub.providers.registry import ProviderRegistry
 from creative_hub.queue.base import JobQueue
@@ -63,9 +62,11 @@ class Runtime:
 def build_runtime(settings: Settings, handlers: HandlerRegistry | None = None) -> Runtime:
     engine = create_engine(settings)
     sessionmaker = create_sessionmaker(engine)
-    bus: EventBus = (
-        RedisEventBus(settings.redis_url) if settings.event_bus == "redis" else MemoryEventBus()
-    )
+    bus: EventBus = MemoryEventBus()
+    if settings.event_bus == "redis":
+        from creative_hub.events.redis import RedisEventBus  # only when asked for
+
+        bus = RedisEventBus(settings.redis_url)
     store = LocalAssetStore(settings.assets_dir)
     handlers = handlers or default_registry.copy()
     executor = TaskExecutor(

@@ -19,7 +19,7 @@ CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.runtime.settings
     return settings
 
@@ -27,14 +27,14 @@ def get_settings_dep(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
-def get_auth_service(session: SessionDep, settings: SettingsDep) -> AuthService:
+async def get_auth_service(session: SessionDep, settings: SettingsDep) -> AuthService:
     return AuthService(session, settings)
 
 
 AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]
 
 
-def get_login_throttle(request: Request, settings: SettingsDep) -> LoginThrottle:
+async def get_login_throttle(request: Request, settings: SettingsDep) -> LoginThrottle:
     return LoginThrottle(request.app.state.runtime.limiter, settings)
 
 

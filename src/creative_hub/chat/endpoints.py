@@ -34,7 +34,7 @@ from creative_hub.providers.listing import ModelList, model_list
 router = APIRouter(prefix="/api/chat", tags=["chat"])
 
 
-def get_chat_service(request: Request, session: SessionDep) -> ChatService:
+async def get_chat_service(request: Request, session: SessionDep) -> ChatService:
     return ChatService(session, request.app.state.runtime.providers)
 
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from creative_hub.models.enums import TaskType
 from creative_hub.providers.base import Capability, ImageGenerator, ImageRequest
-from creative_hub.providers.local.storyboard import thumbnail_webp, upscale
 from creative_hub.tasks.job_io import input_file, save_output, workspace
 from creative_hub.tasks.registry import JobContext, JobResult, default_registry
 from creative_hub.usage.service import Usage
@@ -16,6 +15,9 @@ from creative_hub.usage.service import Usage
 
 async def save_image(ctx: JobContext, png: bytes, name: str) -> dict[str, Any]:
     """The PNG and its small WebP thumbnail, both as the task's assets."""
+    # Pillow and numpy load on first use, not at start-up.
+    from creative_hub.providers.local.storyboard import thumbnail_webp
+
     image = await save_output(ctx, png, "image/png", f"{name}.png")
     thumb = await save_output(
         ctx, await asyncio.to_thread(thumbnail_webp, png), "image/webp", f"{name}-thumb.webp"
@@ -70,6 +72,8 @@ async def generate_images(ctx: JobContext) -> JobResult:
 
 @default_registry.handler(TaskType.image_upscale)
 async def upscale_image(ctx: JobContext) -> JobResult:
+    from creative_hub.providers.local.storyboard import upscale
+
     data = ctx.input_data
     scale = int(data["scale"])
     async with workspace(ctx) as scratch:

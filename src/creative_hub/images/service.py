@@ -7,7 +7,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from creative_hub.assets import service as assets
@@ -57,6 +56,8 @@ async def request_generation(
 
 
 async def image_size(store: AssetStore, key: str) -> tuple[int, int]:
+    from PIL import Image  # loaded on first use, not at start-up
+
     def read(path: Path) -> tuple[int, int]:
         with Image.open(path) as image:
             return image.size

@@ -24,7 +24,9 @@ from creative_hub.prompts.templates import Target
 router = APIRouter(prefix="/api/prompts", tags=["prompts"])
 
 
-def get_prompt_service(request: Request, user: CurrentUser, session: SessionDep) -> PromptService:
+async def get_prompt_service(
+    request: Request, user: CurrentUser, session: SessionDep
+) -> PromptService:
     return PromptService(request.app.state.runtime.providers, session, user.id)
 
 

@@ -27,7 +27,7 @@ router = APIRouter(prefix="/api/tasks", tags=["history"])
 _RESYNC_SECONDS = 10.0
 
 
-def get_task_service(request: Request, session: SessionDep) -> TaskService:
+async def get_task_service(request: Request, session: SessionDep) -> TaskService:
     runtime = request.app.state.runtime
     return TaskService(session, runtime.bus, runtime.store)
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import CursorResult, delete, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
 from creative_hub.kit.time import utcnow
 from creative_hub.models.enums import TaskStatus, TaskType
@@ -56,7 +57,8 @@ class TaskRepository:
         limit: int,
         after: tuple[datetime, uuid.UUID] | None = None,
     ) -> Sequence[Task]:
-        stmt = select(Task).where(Task.user_id == user_id)
+        # search_text can be long and is never shown: leave it out of the page.
+        stmt = select(Task).options(defer(Task.search_text)).where(Task.user_id == user_id)
         if filters.task_type is not None:
             stmt = stmt.where(Task.task_type == filters.task_type)
         if filters.task_types:

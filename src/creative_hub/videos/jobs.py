@@ -18,11 +18,9 @@ from creative_hub.providers.base import (
     TimedText,
     VideoResult,
 )
-from creative_hub.providers.local.storyboard import thumbnail_webp
 from creative_hub.tasks.job_io import input_file, progress_between, save_output, workspace
 from creative_hub.tasks.registry import JobContext, JobResult, default_registry
 from creative_hub.usage.service import Usage
-from creative_hub.videos.thumbnails import video_thumbnail
 
 
 async def _video_result(
@@ -33,6 +31,8 @@ async def _video_result(
     thumbnail: bytes | None = None,
 ) -> JobResult:
     if thumbnail is None:
+        from creative_hub.videos.thumbnails import video_thumbnail  # PyAV on first use
+
         thumbnail = await asyncio.to_thread(video_thumbnail, result.path)
     thumb = await save_output(ctx, thumbnail, "image/webp", f"{stem}-thumb.webp")
     video = await save_output(ctx, result.path, "video/mp4", f"{stem}.mp4")
@@ -53,6 +53,12 @@ async def _video_result(
         model="ffmpeg",
         usage=[Usage("video", "local", "video_seconds", result.duration, "ffmpeg")],
     )
+
+
+def _webp(png: bytes) -> bytes:
+    from creative_hub.providers.local.storyboard import thumbnail_webp  # Pillow on first use
+
+    return thumbnail_webp(png)
 
 
 def _clip(data: dict[str, Any], image: Path) -> ClipRequest:
@@ -95,7 +101,7 @@ async def text_to_video(ctx: JobContext) -> JobResult:
             result,
             "video",
             {"frame": saved_frame, "seed": frame.seed},
-            thumbnail=await asyncio.to_thread(thumbnail_webp, frame.png),
+            thumbnail=await asyncio.to_thread(_webp, frame.png),
         )
     job.usage.append(Usage(Capability.image.value, name, "images", 1, model_id))
     return job
@@ -115,7 +121,7 @@ async def image_to_video(ctx: JobContext) -> JobResult:
             result,
             "clip",
             {"source_asset_id": str(asset.id)},
-            thumbnail=await asyncio.to_thread(thumbnail_webp, source),
+            thumbnail=await asyncio.to_thread(_webp, source),
         )
 
 
