@@ -104,3 +104,23 @@ async def test_a_step_killed_on_its_last_attempt_fails_clearly(build_app: BuildA
         r = await client.post(f"/api/workflows/{wid}/run", headers=me["headers"])
         assert r.status_code == 202, r.text
         assert r.json()["steps"][0]["state"] == "done"
+
+
+async def test_a_template_workflow_runs_to_the_end_with_music_and_burned_subtitles(
+    client: httpx.AsyncClient,
+) -> None:
+    me = await register(client)
+    h = me["headers"]
+    options = {**SMALL, "music": True, "burn_subtitles": True, "duration": 10}
+    r = await client.post(
+        "/api/workflows", json={"template": "short_story", "options": options}, headers=h
+    )
+    wid = r.json()["id"]
+    assert (await client.post(f"/api/workflows/{wid}/run", headers=h)).status_code == 202
+    body = await wait_workflow(client, wid, h, timeout=240)
+    assert body["status"] == "completed", body
+    assert body["audio_data"]["music"]["mood"] == "mysterious"
+    assert len(body["script_data"]["scenes"]) == 3
+    assert abs(body["total_duration"] - 10) <= 1
+    tasks = (await client.get(f"/api/tasks?workflow_id={wid}", headers=h)).json()["items"]
+    assert len(tasks) == 6 and all(t["workflow_id"] == wid for t in tasks)
