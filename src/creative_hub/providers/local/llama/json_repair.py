@@ -26,32 +26,32 @@ def parse_lenient(text: str) -> Any | None:
     if start < 0:
         return None
     body = text[start:]
-    try:
-        return json.loads(body)
-    except ValueError:
-        pass
-    decoder = json.JSONDecoder()
-    try:  # a complete value followed by chatter
-        value, _ = decoder.raw_decode(body)
+    try:  # a complete value, maybe followed by chatter
+        value, _ = json.JSONDecoder().raw_decode(body)
         return value
     except ValueError:
         pass
-    # Cut back from the end until what is left, once closed, parses.
+    # Cut back from the end until what is left, once closed, parses. The closing suffix
+    # for every prefix comes from one pass, so this stays linear in Python code.
+    closers = _closers_by_length(body)
     for cut in range(len(body), max(0, len(body) - _MAX_CUTS), -1):
-        candidate = _close(body[:cut].rstrip().rstrip(",").rstrip())
-        if candidate is None:
+        prefix = body[:cut].rstrip().rstrip(",").rstrip()
+        suffix = closers[len(prefix)]
+        if suffix is None:
             continue
         try:
-            return json.loads(candidate)
+            return json.loads(prefix + suffix)
         except ValueError:
             continue
     return None
 
 
-def _close(prefix: str) -> str | None:
+def _closers_by_length(body: str) -> list[str | None]:
+    """For each prefix length, what closes it (None where it cannot be closed)."""
     stack: list[str] = []
-    in_string = escaped = False
-    for char in prefix:
+    in_string = escaped = broken = False
+    result: list[str | None] = [""]
+    for char in body:
         if in_string:
             if escaped:
                 escaped = False
@@ -64,11 +64,12 @@ def _close(prefix: str) -> str | None:
         elif char in _CLOSERS:
             stack.append(_CLOSERS[char])
         elif char in "}]" and (not stack or stack.pop() != char):
-            return None
-    if escaped:
-        return None
-    tail = '"' if in_string else ""
-    return prefix + tail + "".join(reversed(stack))
+            broken = True
+        if broken or escaped:
+            result.append(None)
+        else:
+            result.append(('"' if in_string else "") + "".join(reversed(stack)))
+    return result
 
 
 def conform(value: Any, schema: Schema, filler: str) -> Any:
