@@ -17,7 +17,6 @@ from creative_hub.kit.time import utcnow
 from creative_hub.models.enums import TaskStatus, TaskType, WorkflowStatus, WorkflowStep
 from creative_hub.models.user import User
 from creative_hub.models.workflow import Workflow
-from creative_hub.providers.local.music.moods import MOODS
 from creative_hub.storage.base import AssetStore
 from creative_hub.tasks.service import TaskService
 from creative_hub.workflows import rules
@@ -52,6 +51,9 @@ def _validated(model: type[BaseModel], data: Any, where: str) -> BaseModel:
 def _options(base: dict[str, Any], overrides: dict[str, Any] | None) -> WorkflowOptions:
     options = _validated(WorkflowOptions, {**base, **(overrides or {})}, "options")
     assert isinstance(options, WorkflowOptions)
+    # Imported here: the music package loads numpy, which start-up does not need.
+    from creative_hub.providers.local.music.moods import MOODS
+
     if options.music_mood not in MOODS:
         raise RequestValidationError(
             [
