@@ -2,7 +2,7 @@
 
 Up to SEGMENT_SHOTS shots render in one filter graph feeding one encoder. ffmpeg starts
 every shot's chain at once and each zoompan holds its upscaled still until its shot
-ends: one graph took 204 MB for 6 stills at 720p, 711 MB for 24 and 1.4 GB for 48. So
+ends: one graph took 195 MB for 6 stills at 720p, 247 MB for 8 and 680 MB for 24. So
 longer films render in segments of SEGMENT_SHOTS shots (near-lossless, fast settings),
 which a last run joins with the same crossfades and encodes once for delivery.
 """

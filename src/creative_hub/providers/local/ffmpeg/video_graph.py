@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-# H.264, 4:2:0 (plays everywhere). veryfast: on two cores the encoder is about 70% of a
+# H.264, 4:2:0 (plays everywhere). veryfast: the encoder is about two thirds of a
 # film's CPU time. (subme=1 saved 14% CPU but cost 60% more bytes on textured stills;
 # superfast saved nothing and tripled the size.) faststart puts the moov atom first so
 # playback starts while the file is still downloading.
