@@ -635,6 +635,8 @@ async def test_runner_reports_progress_and_failures(tmp_path: Path) -> None:
     with pytest.raises(ProviderError) as caught:
         await run_ffmpeg(find_ffmpeg(), ["-i", str(tmp_path / "missing.wav"), "x.wav"], duration=1)
     assert caught.value.code == "ffmpeg_failed" and "missing.wav" in caught.value.message
+    # The message reaches users: the file is named, the server's folders are not.
+    assert str(tmp_path) not in caught.value.message
 
 
 async def test_progress_mapper_only_goes_up() -> None:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
 
 from creative_hub.providers.base import Progress, ProviderError, no_progress
+
+_ABSOLUTE_PATH = re.compile(r"/(?:[^/\s'\":;,]+/)+[^/\s'\":;,]*")
 
 # How much of ffmpeg's stderr to keep for error messages (and loudnorm's JSON report).
 _STDERR_LINES = 200
@@ -110,6 +113,8 @@ async def run_ffmpeg(
     tail = "\n".join(errors)
     if returncode != 0:
         last = "; ".join(line for line in list(errors)[-4:] if line) or "no message"
+        # The message reaches users (a task's error): name files, never server paths.
+        last = _ABSOLUTE_PATH.sub(lambda m: Path(m.group(0)).name, last)
         raise ProviderError("ffmpeg_failed", f"ffmpeg exited with code {returncode}: {last}")
     await mapper.update(duration, message)
     return tail
