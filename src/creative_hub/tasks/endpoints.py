@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any
 
-import orjson
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from sse_starlette import EventSourceResponse
 
@@ -16,6 +14,7 @@ from creative_hub.auth.dependencies import CurrentUser
 from creative_hub.db.session import SessionDep
 from creative_hub.events.base import task_channel
 from creative_hub.kit.errors import BadRequest, Conflict, NotFound, Unauthorized, error_responses
+from creative_hub.kit.sse import follow
 from creative_hub.models.enums import TaskStatus, TaskType
 from creative_hub.tasks.repository import TaskFilters, TaskRepository
 from creative_hub.tasks.schemas import TaskPage, TaskRead, TaskStats
@@ -134,53 +133,20 @@ async def _snapshot(runtime: Any, task_id: uuid.UUID) -> dict[str, Any] | None:
         return None if task is None else TaskRead.from_model(task).model_dump(mode="json")
 
 
-def _sse(event: str, data: dict[str, Any]) -> dict[str, str]:
-    return {"event": event, "data": orjson.dumps(data).decode()}
-
-
 def _is_terminal(task: dict[str, Any]) -> bool:
     return TaskStatus(task["status"]).is_terminal
 
 
-async def _stream(runtime: Any, task_id: uuid.UUID) -> AsyncIterator[dict[str, str]]:
-    async with runtime.bus.subscribe(task_channel(task_id)) as events:
-        # A pump into a local queue, so waiting with a timeout never cancels the subscription.
-        inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+def _stream(runtime: Any, task_id: uuid.UUID) -> AsyncIterator[dict[str, str]]:
+    async def load() -> dict[str, Any] | None:
+        return await _snapshot(runtime, task_id)
 
-        async def pump() -> None:
-            async for event in events:
-                inbox.put_nowait(event)
-
-        pumping = asyncio.create_task(pump())
-        try:
-            async for item in _follow(runtime, task_id, inbox):
-                yield item
-        finally:
-            pumping.cancel()
-
-
-async def _follow(
-    runtime: Any, task_id: uuid.UUID, inbox: asyncio.Queue[dict[str, Any]]
-) -> AsyncIterator[dict[str, str]]:
-    task = await _snapshot(runtime, task_id)
-    if task is None:
-        yield _sse("deleted", {"task_id": str(task_id)})
-        return
-    yield _sse("task", task)
-    while not _is_terminal(task):
-        try:
-            event = await asyncio.wait_for(inbox.get(), timeout=_RESYNC_SECONDS)
-        except TimeoutError:
-            latest = await _snapshot(runtime, task_id)
-            if latest is None:
-                yield _sse("deleted", {"task_id": str(task_id)})
-                return
-            if latest != task:
-                task = latest
-                yield _sse("task", task)
-            continue
-        if event.get("type") == "progress":
-            yield _sse("progress", event)
-        elif event.get("type") == "task":
-            task = event["task"]
-            yield _sse("task", task)
+    return follow(
+        runtime.bus,
+        task_channel(task_id),
+        kind="task",
+        gone={"task_id": str(task_id)},
+        load=load,
+        live=lambda task: not _is_terminal(task),
+        resync_seconds=_RESYNC_SECONDS,
+    )

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-import orjson
 from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
 from sse_starlette import EventSourceResponse
 
 from creative_hub.auth.dependencies import CurrentUser
 from creative_hub.db.session import SessionDep
 from creative_hub.kit.errors import BadRequest, Conflict, NotFound, Unauthorized, error_responses
+from creative_hub.kit.sse import follow
 from creative_hub.models.enums import WorkflowStatus, WorkflowStep
 from creative_hub.workflows.events import snapshot, workflow_channel
 from creative_hub.workflows.repository import WorkflowRepository
@@ -190,10 +189,6 @@ async def workflow_events(
     return EventSourceResponse(_stream(request.app.state.runtime, workflow_id), ping=15)
 
 
-def _sse(event: str, data: dict[str, Any]) -> dict[str, str]:
-    return {"event": event, "data": orjson.dumps(data).decode()}
-
-
 async def _snapshot(runtime: Any, workflow_id: uuid.UUID) -> dict[str, Any] | None:
     async with runtime.sessionmaker() as session:
         workflow = await WorkflowRepository(session).get(workflow_id)
@@ -210,41 +205,18 @@ def _live(workflow: dict[str, Any]) -> bool:
     return bool(workflow["status"] == WorkflowStatus.running.value)
 
 
-async def _stream(runtime: Any, workflow_id: uuid.UUID) -> AsyncIterator[dict[str, str]]:
+def _stream(runtime: Any, workflow_id: uuid.UUID) -> AsyncIterator[dict[str, str]]:
     """Follow the workflow until it stops running (or is deleted)."""
-    async with runtime.bus.subscribe(workflow_channel(workflow_id)) as events:
-        inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
 
-        async def pump() -> None:
-            async for event in events:
-                inbox.put_nowait(event)
+    async def load() -> dict[str, Any] | None:
+        return await _snapshot(runtime, workflow_id)
 
-        pumping = asyncio.create_task(pump())
-        try:
-            current = await _snapshot(runtime, workflow_id)
-            if current is None:
-                yield _sse("deleted", {"workflow_id": str(workflow_id)})
-                return
-            yield _sse("workflow", current)
-            while _live(current):
-                try:
-                    event = await asyncio.wait_for(inbox.get(), timeout=_RESYNC_SECONDS)
-                except TimeoutError:
-                    latest = await _snapshot(runtime, workflow_id)
-                    if latest is None:
-                        yield _sse("deleted", {"workflow_id": str(workflow_id)})
-                        return
-                    if latest != current:
-                        current = latest
-                        yield _sse("workflow", current)
-                    continue
-                if event.get("type") == "progress":
-                    yield _sse("progress", event)
-                elif event.get("type") == "workflow":
-                    current = event["workflow"]
-                    yield _sse("workflow", current)
-                elif event.get("type") == "deleted":
-                    yield _sse("deleted", event)
-                    return
-        finally:
-            pumping.cancel()
+    return follow(
+        runtime.bus,
+        workflow_channel(workflow_id),
+        kind="workflow",
+        gone={"workflow_id": str(workflow_id)},
+        load=load,
+        live=_live,
+        resync_seconds=_RESYNC_SECONDS,
+    )

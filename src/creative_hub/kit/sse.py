@@ -1,0 +1,72 @@
+"""Following one thing's state over server-sent events: tasks and workflows share this."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import orjson
+
+from creative_hub.events.base import EventBus
+
+State = dict[str, Any]
+
+
+def sse(event: str, data: dict[str, Any]) -> dict[str, str]:
+    return {"event": event, "data": orjson.dumps(data).decode()}
+
+
+async def follow(
+    bus: EventBus,
+    channel: str,
+    *,
+    kind: str,
+    gone: dict[str, str],
+    load: Callable[[], Awaitable[State | None]],
+    live: Callable[[State], bool],
+    resync_seconds: float,
+) -> AsyncIterator[dict[str, str]]:
+    """The current state as a `kind` event, then every change and `progress` event until the
+    state is no longer live (or the thing is deleted: a `deleted` event with `gone`).
+
+    The state is re-read every `resync_seconds` without news, so a missed event never
+    leaves a client waiting forever.
+    """
+    async with bus.subscribe(channel) as events:
+        # A pump into a local queue, so waiting with a timeout never cancels the subscription.
+        inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+
+        async def pump() -> None:
+            async for event in events:
+                inbox.put_nowait(event)
+
+        pumping = asyncio.create_task(pump())
+        try:
+            current = await load()
+            if current is None:
+                yield sse("deleted", gone)
+                return
+            yield sse(kind, current)
+            while live(current):
+                try:
+                    event = await asyncio.wait_for(inbox.get(), timeout=resync_seconds)
+                except TimeoutError:
+                    latest = await load()
+                    if latest is None:
+                        yield sse("deleted", gone)
+                        return
+                    if latest != current:
+                        current = latest
+                        yield sse(kind, current)
+                    continue
+                if event.get("type") == "progress":
+                    yield sse("progress", event)
+                elif event.get("type") == kind:
+                    current = event[kind]
+                    yield sse(kind, current)
+                elif event.get("type") == "deleted":
+                    yield sse("deleted", event)
+                    return
+        finally:
+            pumping.cancel()
