@@ -1,0 +1,1 @@
+"""Superuser administration: users (web issue) and providers (providers issue)."""
