@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     refresh_token_ttl_seconds: int = 30 * 24 * 3600
     session_ttl_seconds: int = 14 * 24 * 3600
     session_cookie_name: str = "ch_session"
+    # How long a process may reuse a user it loaded (saves a query per request); a
+    # change made in another process (e.g. a deactivation) shows within this time.
+    user_cache_seconds: float = Field(default=5.0, ge=0, le=300)
     # Secure cookies need HTTPS; on by default in production.
     cookie_secure: bool | None = None
 
@@ -75,6 +78,21 @@ class Settings(BaseSettings):
     ffmpeg_path: str = ""  # default the binary in the imageio-ffmpeg wheel
     # Jobs using one engine at once (each is CPU-bound; more than cores only adds latency).
     engine_slots: int = Field(default=1, ge=1, le=16)
+
+    # Remote and self-hosted providers (configured by the admin; issue 7).
+    # Encrypts provider API keys at rest; empty means derived from the signing key.
+    provider_secret_key: SecretStr = SecretStr("")
+    provider_timeout_seconds: float = Field(default=60.0, gt=0)
+    # Retries of 429/5xx/connection failures (with backoff honouring Retry-After).
+    provider_max_retries: int = Field(default=2, ge=0, le=10)
+    # A Retry-After longer than this fails the call as rate_limited instead of waiting.
+    provider_max_retry_after_seconds: float = Field(default=30.0, ge=0)
+    # Failures in a row that mark a provider unhealthy, and for how long calls fail fast.
+    provider_circuit_failures: int = Field(default=5, ge=1)
+    provider_circuit_cooldown_seconds: float = Field(default=30.0, gt=0)
+    provider_models_ttl_seconds: float = Field(default=300.0, gt=0)
+    # How often each process checks the providers table for changes made by another.
+    provider_sync_seconds: float = Field(default=5.0, gt=0)
 
     log_level: str = "INFO"
     log_json: bool | None = None
