@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from creative_hub import __version__, jobs  # noqa: F401  (registers job handlers)
+from creative_hub.admin.providers_endpoints import router as admin_providers_router
 from creative_hub.assets.endpoints import router as assets_router
 from creative_hub.audio.endpoints import router as audio_router
 from creative_hub.auth.endpoints import router as auth_router
@@ -50,6 +51,7 @@ OPENAPI_TAGS = [
         "images, video, audio, compose.",
     },
     {"name": "dashboard", "description": "Everything at a glance."},
+    {"name": "admin", "description": "Superusers only: users and providers."},
 ]
 
 
@@ -104,6 +106,7 @@ def create_app(
         videos_router,
         prompts_router,
         workflows_router,
+        admin_providers_router,
     ):
         app.include_router(router)
     return app

@@ -13,11 +13,13 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from creative_hub.admin import providers_service
 from creative_hub.db.engine import create_engine, create_sessionmaker
 from creative_hub.events.base import EventBus
 from creative_hub.events.memory import MemoryEventBus
 from creative_hub.providers.catalog import build_provider_registry
 from creative_hub.providers.registry import ProviderRegistry
+from creative_hub.providers.remote.manager import RemoteProviders
 from creative_hub.queue.base import JobQueue
 from creative_hub.queue.inline import InlineQueue
 from creative_hub.settings import Settings
@@ -40,6 +42,7 @@ class Runtime:
     limiter_storage: Storage
     limiter: MovingWindowRateLimiter
     providers: ProviderRegistry
+    remote: RemoteProviders  # admin-configured providers, kept in step with the DB
     started: bool = field(default=False)
 
     async def start(self, *, recover: bool = True) -> None:
@@ -48,6 +51,7 @@ class Runtime:
             # One embedded process owns every task: whatever is "running" now was orphaned.
             await self.executor.recover(all_running=self.settings.queue_backend == "inline")
         await self.queue.start()
+        await self.remote.start()
         self.started = True
 
     async def stop(self) -> None:
@@ -55,6 +59,7 @@ class Runtime:
             await self.queue.stop()
             await self.executor.stop()
             self.started = False
+        await self.remote.stop()
         await self.bus.close()
         await self.engine.dispose()
 
@@ -79,6 +84,10 @@ def build_runtime(settings: Settings, handlers: HandlerRegistry | None = None) -
         concurrency=settings.queue_concurrency,
         poll_interval=settings.queue_poll_seconds,
     )
+    providers = build_provider_registry(settings)
+    remote = RemoteProviders(
+        providers, settings, **providers_service.loaders(sessionmaker, settings)
+    )
     limiter_storage = storage_from_string("async+" + settings.rate_limit_storage_url)
     assert isinstance(limiter_storage, Storage)
     runtime = Runtime(
@@ -92,7 +101,8 @@ def build_runtime(settings: Settings, handlers: HandlerRegistry | None = None) -
         queue=queue,
         limiter_storage=limiter_storage,
         limiter=MovingWindowRateLimiter(limiter_storage),
-        providers=build_provider_registry(settings),
+        providers=providers,
+        remote=remote,
     )
     executor.runtime = runtime
     return runtime

@@ -20,7 +20,7 @@ from tests.support import databases
 
 EXPECTED_TABLES = {
     "users", "tasks", "workflows", "assets", "api_keys", "refresh_tokens", "web_sessions",
-    "conversations", "messages", "usage_records",
+    "conversations", "messages", "usage_records", "providers",
 }  # fmt: skip
 
 

@@ -23,6 +23,8 @@ class ProviderStatus(BaseModel):
     available: bool
     reason: str | None
     default: bool
+    # Remote providers: closed (healthy), open (failing fast after errors), half_open.
+    health: str | None = None
 
 
 class UsageSummary(BaseModel):

@@ -39,6 +39,7 @@ def provider_statuses(providers: ProviderRegistry) -> list[ProviderStatus]:
                 available=info.available,
                 reason=info.unavailable_reason,
                 default=providers.default_name(info.capability) == info.name,
+                health=providers.health(info.name),
             )
         )
     return out

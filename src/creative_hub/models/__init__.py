@@ -12,6 +12,7 @@ from creative_hub.models.enums import (
     WorkflowStep,
 )
 from creative_hub.models.message import Message
+from creative_hub.models.provider import ProviderRecord
 from creative_hub.models.refresh_token import RefreshToken
 from creative_hub.models.task import Task
 from creative_hub.models.usage_record import UsageRecord
@@ -26,6 +27,7 @@ __all__ = [
     "Message",
     "MessageRole",
     "MessageStatus",
+    "ProviderRecord",
     "RefreshToken",
     "Task",
     "TaskStatus",

@@ -37,6 +37,9 @@ class ProviderRegistry:
         self._factories: dict[tuple[Capability, str], Factory] = {}
         self._instances: dict[tuple[Capability, str], Provider] = {}
         self._defaults: dict[Capability, str] = {}
+        # What a capability falls back to when a remote default goes away: the embedded one.
+        self._base_defaults: dict[Capability, str] = {}
+        self._health: Callable[[str], str | None] = lambda _name: None
 
     def register(
         self, capability: Capability, name: str, factory: Factory, *, default: bool = False
@@ -45,6 +48,29 @@ class ProviderRegistry:
         self._instances.pop((capability, name), None)
         if default or capability not in self._defaults:
             self._defaults[capability] = name
+        if default:
+            self._base_defaults[capability] = name
+
+    def unregister(self, capability: Capability, name: str) -> None:
+        self._factories.pop((capability, name), None)
+        self._instances.pop((capability, name), None)
+        if self._defaults.get(capability) == name:
+            self.reset_default(capability)
+
+    def reset_default(self, capability: Capability) -> None:
+        base = self._base_defaults.get(capability)
+        if base is not None and (capability, base) in self._factories:
+            self._defaults[capability] = base
+        else:
+            self._defaults.pop(capability, None)
+
+    def set_health_source(self, source: Callable[[str], str | None]) -> None:
+        """Where health() looks: the remote providers' circuit breakers."""
+        self._health = source
+
+    def health(self, name: str) -> str | None:
+        """'closed' (healthy), 'open' or 'half_open' for remote providers; None for local."""
+        return self._health(name)
 
     def set_default(self, capability: Capability, name: str) -> None:
         if (capability, name) not in self._factories:

@@ -129,9 +129,7 @@ class Connection:
         self.models_error: str | None = None
 
     @classmethod
-    def build(
-        cls, config: ProviderConfig, settings: Settings, **http_options: Any
-    ) -> Connection:
+    def build(cls, config: ProviderConfig, settings: Settings, **http_options: Any) -> Connection:
         spec = kind_spec(config.kind)
         headers = spec.headers(config)
         http = ProviderHttp(

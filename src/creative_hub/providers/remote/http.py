@@ -38,7 +38,11 @@ PROVIDER_UNAVAILABLE = "provider_unavailable"
 CONTENT_REJECTED = "content_rejected"
 PROVIDER_ERROR = "provider_error"
 ERROR_CODES = (
-    INVALID_API_KEY, RATE_LIMITED, PROVIDER_UNAVAILABLE, CONTENT_REJECTED, PROVIDER_ERROR
+    INVALID_API_KEY,
+    RATE_LIMITED,
+    PROVIDER_UNAVAILABLE,
+    CONTENT_REJECTED,
+    PROVIDER_ERROR,
 )
 
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 520, 522, 524, 529})
@@ -329,4 +333,3 @@ class ProviderHttp:
             self.breaker.record_failure(error.message)
         else:
             self.breaker.record_success()
-
