@@ -15,9 +15,11 @@ cd "$root"
 #     (without them it falls back to numpy synthesis, and says so);
 #   espeak-ng: speech for languages without a Piper voice (Chinese);
 #   fonts-wqy-microhei, fonts-dejavu-core: CJK and Latin glyphs for the storyboard
-#     renderer and burned-in subtitles.
+#     renderer and burned-in subtitles (and Chinese pages in browser screenshots);
+#   chromium: the browser the page tests drive through Playwright (never
+#     `playwright install`: only the registries are reachable).
 # FFmpeg itself comes from the imageio-ffmpeg wheel (PyPI), so no Debian ffmpeg.
-DEBIAN_PACKAGES=(fluidsynth timgm6mb-soundfont espeak-ng fonts-wqy-microhei fonts-dejavu-core)
+DEBIAN_PACKAGES=(fluidsynth timgm6mb-soundfont espeak-ng fonts-wqy-microhei fonts-dejavu-core chromium)
 
 step() { printf '==> %s\n' "$*"; }
 note() { printf '    %s\n' "$*"; }

@@ -12,10 +12,12 @@ from creative_hub.admin.providers_endpoints import router as admin_providers_rou
 from creative_hub.assets.endpoints import router as assets_router
 from creative_hub.audio.endpoints import router as audio_router
 from creative_hub.auth.endpoints import router as auth_router
+from creative_hub.auth.pages import router as auth_pages
 from creative_hub.auth.security import configure_password_hashing
 from creative_hub.chat.endpoints import router as chat_router
 from creative_hub.chat.replies import recover_interrupted
 from creative_hub.dashboard.endpoints import router as dashboard_router
+from creative_hub.dashboard.pages import router as dashboard_pages
 from creative_hub.images.endpoints import router as images_router
 from creative_hub.kit.handlers import install_error_handlers
 from creative_hub.kit.logging import configure_logging
@@ -29,6 +31,7 @@ from creative_hub.system.metrics import Metrics
 from creative_hub.tasks.endpoints import router as tasks_router
 from creative_hub.tasks.registry import HandlerRegistry
 from creative_hub.videos.endpoints import router as videos_router
+from creative_hub.web.setup import install_web
 from creative_hub.workflows.endpoints import router as workflows_router
 from creative_hub.workflows.recovery import settle_interrupted
 
@@ -88,6 +91,7 @@ def create_app(
     app.state.metrics = Metrics()
     install_error_handlers(app)
     install_openapi(app)
+    install_web(app)  # pages: before the outer middleware below, so it wraps them
     app.add_middleware(
         BodyLimitMiddleware,
         json_limit=settings.max_json_body_bytes,
@@ -109,4 +113,7 @@ def create_app(
         admin_providers_router,
     ):
         app.include_router(router)
+    # Pages (HTML): one router per feature package, same services as the JSON API.
+    for page_router in (auth_pages, dashboard_pages):
+        app.include_router(page_router)
     return app
