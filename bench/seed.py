@@ -48,7 +48,7 @@ from creative_hub.db.engine import create_engine, create_sessionmaker
 from creative_hub.models.enums import TaskStatus, TaskType
 from creative_hub.models.task import Task
 from creative_hub.settings import Settings
-from creative_hub.tasks.search import search_text_of
+from creative_hub.tasks.search import search_columns
 
 BENCH_DIR = Path(__file__).resolve().parent
 WORK_DIR = BENCH_DIR / "results" / "work"
@@ -319,7 +319,7 @@ class TaskFactory:
             "input_data": input_data,
             "output_data": output_data,
             "output_urls": output_urls,
-            "search_text": search_text_of(input_data),
+            **search_columns(input_data),
             "progress": 100 if status == TaskStatus.succeeded else r.randint(0, 90),
             "progress_message": None,
             "error_code": error_code,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -16,6 +18,11 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from creative_hub.db import migrate
 from creative_hub.db.base import Base
 from creative_hub.db.migrate import include_object
+from creative_hub.kit.time import utcnow
+from creative_hub.models.enums import TaskStatus, TaskType
+from creative_hub.models.task import Task
+from creative_hub.models.user import User
+from creative_hub.tasks.search import search_condition
 from tests.support import databases
 
 EXPECTED_TABLES = {
@@ -40,7 +47,8 @@ async def _tables(url: str) -> set[str]:
             names = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
     finally:
         await engine.dispose()
-    return {n for n in names if n != "alembic_version" and not n.startswith("tasks_fts")}
+    unmanaged = ("alembic_version", "tasks_fts", "tasks_grams_fts")
+    return {n for n in names if not n.startswith(unmanaged)}
 
 
 async def _diff(url: str) -> list[Any]:
@@ -114,4 +122,65 @@ async def _check_native_types(url: str) -> None:
     assert cols["status"] == "USER-DEFINED"
     assert {"task_type", "task_status", "workflow_status", "workflow_step"} <= enums
     assert {"ix_tasks_user_created", "ix_tasks_user_type", "ix_tasks_user_status",
-            "ix_tasks_search_text_trgm"} <= indexes  # fmt: skip
+            "ix_tasks_search_text_trgm", "ix_tasks_search_grams"} <= indexes  # fmt: skip
+
+
+async def test_search_upgrade_folds_case_and_indexes_old_chinese_tasks(
+    empty_database: str,
+) -> None:
+    """Tasks written before 0004 are found by the new search: lower-cased, with bigrams."""
+    url = empty_database
+    await asyncio.to_thread(migrate.upgrade, url, "0003")
+    # The tasks table as it was at 0003: every column but search_grams, no ORM defaults.
+    old_tasks = sa.table(
+        "tasks", *(sa.column(c.name, c.type) for c in Task.__table__.c if c.name != "search_grams")
+    )
+    now = utcnow()
+    user_id, task_id = uuid.uuid4(), uuid.uuid4()
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                sa.insert(User.__table__).values(
+                    id=user_id,
+                    email="old@example.com",
+                    username="old",
+                    hashed_password="x",
+                    is_active=True,
+                    is_superuser=False,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            await conn.execute(
+                sa.insert(old_tasks).values(
+                    id=task_id,
+                    user_id=user_id,
+                    task_type=TaskType.speech,
+                    status=TaskStatus.succeeded,
+                    input_data={},
+                    output_urls=[],
+                    search_text="A Lighthouse 在灯塔下",
+                    progress=100,
+                    attempts=1,
+                    cancel_requested=False,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        await asyncio.to_thread(migrate.upgrade, url)
+        async with engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    sa.select(Task.search_text, Task.search_grams).where(Task.id == task_id)
+                )
+            ).one()
+            assert tuple(row) == ("a lighthouse 在灯塔下", "在灯 灯塔 塔下")
+            dialect = conn.dialect.name
+            for q in ("LIGHTHOUSE", "灯塔", "塔下 lighthouse"):
+                condition = search_condition(dialect, q)
+                assert condition is not None
+                found = await conn.scalars(sa.select(Task.id).where(condition))
+                assert list(found) == [task_id], q
+    finally:
+        await engine.dispose()

@@ -114,6 +114,11 @@ async def test_filters_by_type_status_and_date(app: FastAPI, client: httpx.Async
         ("咖啡", {"coffee_zh"}),  # two characters: under the trigram size
         ("咖啡豆的烘焙", {"coffee_zh"}),
         ("豆的", {"coffee_zh"}),  # a substring in the middle of a Chinese sentence
+        ("烘焙 咖啡", {"coffee_zh"}),  # two 2-character words, any order
+        ("咖啡 storm", set()),  # every word must match
+        ("灯塔", {"lighthouse_zh"}),  # a 2-character word next to Latin text and digits
+        ("塔a", {"lighthouse_zh"}),  # two characters, one not CJK: still a substring
+        ("St", {"lighthouse", "storm"}),  # two Latin letters, any case
         ("100%", {"percent"}),  # LIKE wildcards are literal
         ("snake_case", {"underscore"}),
         ("nothing-like-this", set()),
@@ -128,6 +133,7 @@ async def test_full_text_search_over_prompts(
         "lighthouse": await _make(app, uid, "A lighthouse in a storm, oil painting"),
         "storm": await _make(app, uid, "storm clouds over wheat"),
         "coffee_zh": await _make(app, uid, "一段关于咖啡豆的烘焙过程的视频"),
+        "lighthouse_zh": await _make(app, uid, "Night 灯塔a 2024"),
         "percent": await _make(app, uid, "100% cotton texture"),
         "underscore": await _make(app, uid, "name it snake_case please"),
         "decoy": await _make(app, uid, "1000 cottons and snakeXcase"),
@@ -263,3 +269,24 @@ async def test_a_malformed_task_id_is_a_validation_error(client: httpx.AsyncClie
     assert_error(
         await client.get("/api/tasks/not-a-uuid", headers=me["headers"]), 422, "validation_error"
     )
+
+
+async def test_a_task_reads_the_same_in_the_list_and_on_its_own(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    """The page is serialised on a faster path than GET /api/tasks/{id}: same JSON."""
+    me = await register(client)
+    ok = await _make(app, me["user"]["id"], "a calm lake")
+    failed = await _make(app, me["user"]["id"], "a storm", status=TaskStatus.failed)
+    async with app.state.runtime.sessionmaker() as session:
+        await session.execute(
+            update(Task)
+            .where(Task.id == uuid.UUID(failed))
+            .values(error_code="provider_error", error_message="It broke.", finished_at=utcnow())
+        )
+        await session.commit()
+    listed = {t["id"]: t for t in (await _list(client, me["headers"]))["items"]}
+    for task_id in (ok, failed):
+        single = await client.get(f"/api/tasks/{task_id}", headers=me["headers"])
+        assert listed[task_id] == single.json()
+    assert listed[failed]["error"] == {"code": "provider_error", "message": "It broke."}

@@ -8,11 +8,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from creative_hub.dashboard.schemas import Dashboard, ProviderStatus, RecentTask, UsageSummary
 from creative_hub.models.enums import TaskStatus
-from creative_hub.models.task import Task
 from creative_hub.models.user import User
 from creative_hub.providers.registry import ProviderRegistry
 from creative_hub.tasks.repository import TaskFilters
-from creative_hub.tasks.schemas import TaskRead
+from creative_hub.tasks.schemas import TaskLike, TaskRead
 from creative_hub.tasks.service import TaskService
 from creative_hub.usage import service as usage_service
 
@@ -20,7 +19,7 @@ RECENT = 8
 RUNNING = 20
 
 
-def thumbnail_of(task: Task) -> str | None:
+def thumbnail_of(task: TaskLike) -> str | None:
     data: dict[str, Any] = task.output_data or {}
     url = data.get("thumbnail_url")
     return url if isinstance(url, str) else None
@@ -50,7 +49,7 @@ async def build(
 ) -> Dashboard:
     stats = await tasks.stats(user)
     recent, _ = await tasks.list(user, TaskFilters(), limit=RECENT, cursor=None)
-    running: list[Task] = []
+    running: list[TaskLike] = []
     for status in (TaskStatus.running, TaskStatus.queued):
         rows, _ = await tasks.list(user, TaskFilters(status=status), limit=RUNNING, cursor=None)
         running += rows

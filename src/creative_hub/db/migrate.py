@@ -11,9 +11,9 @@ from alembic.config import Config
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 # Full-text search lives outside the ORM: the FTS5 table (and its shadow tables) on
-# SQLite, the trigram index on PostgreSQL. Autogenerate must not see them as drift.
-_UNMANAGED_TABLE_PREFIXES = ("tasks_fts",)
-_UNMANAGED_INDEXES = frozenset({"ix_tasks_search_text_trgm"})
+# SQLite, the trigram and bigram indexes on PostgreSQL. Autogenerate must not see them as drift.
+_UNMANAGED_TABLE_PREFIXES = ("tasks_fts", "tasks_grams_fts")
+_UNMANAGED_INDEXES = frozenset({"ix_tasks_search_text_trgm", "ix_tasks_search_grams"})
 
 
 def include_object(

@@ -28,8 +28,10 @@ class Task(IdMixin, TimestampMixin, Base):
     input_data: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     output_data: Mapped[dict[str, Any] | None] = mapped_column(JSONType, default=None)
     output_urls: Mapped[list[str]] = mapped_column(JSONType, default=list)
-    # The prompt-like text of input_data, kept for full-text search (FTS5 / pg_trgm).
+    # The prompt-like text of input_data, lower-cased, for full-text search (FTS5 /
+    # pg_trgm); and its CJK bigrams for 2-character terms (see tasks/search.py).
     search_text: Mapped[str] = mapped_column(Text, default="")
+    search_grams: Mapped[str] = mapped_column(Text, default="", server_default="")
     progress: Mapped[int] = mapped_column(Integer, default=0)
     progress_message: Mapped[str | None] = mapped_column(String(500), default=None)
     error_code: Mapped[str | None] = mapped_column(String(64), default=None)

@@ -17,7 +17,7 @@ from creative_hub.kit.errors import BadRequest, Conflict, NotFound, Unauthorized
 from creative_hub.kit.sse import follow
 from creative_hub.models.enums import TaskStatus, TaskType
 from creative_hub.tasks.repository import TaskFilters, TaskRepository
-from creative_hub.tasks.schemas import TaskPage, TaskRead, TaskStats
+from creative_hub.tasks.schemas import TaskPage, TaskRead, TaskStats, task_page_response
 from creative_hub.tasks.service import TaskService
 
 router = APIRouter(prefix="/api/tasks", tags=["history"])
@@ -53,7 +53,7 @@ async def list_tasks(
     workflow_id: Annotated[uuid.UUID | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
-) -> TaskPage:
+) -> Response:
     filters = TaskFilters(
         task_type=type,
         status=status_,
@@ -63,7 +63,7 @@ async def list_tasks(
         workflow_id=workflow_id,
     )
     rows, next_cursor = await service.list(user, filters, limit=limit, cursor=cursor)
-    return TaskPage(items=[TaskRead.from_model(t) for t in rows], next_cursor=next_cursor)
+    return task_page_response(rows, next_cursor)
 
 
 @router.get("/stats", response_model=TaskStats, responses=error_responses(Unauthorized))

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, delete, func, select, tuple_, update
+from sqlalchemy import CursorResult, Row, delete, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import defer
 
 from creative_hub.kit.time import utcnow
 from creative_hub.models.enums import TaskStatus, TaskType
@@ -29,6 +28,13 @@ class TaskFilters:
     workflow_id: uuid.UUID | None = None
     # Any of these types (galleries span several).
     task_types: tuple[TaskType, ...] = ()
+
+
+_PAGE_COLUMNS = tuple(
+    column
+    for column in Task.__table__.c
+    if column.key not in {"search_text", "search_grams", "heartbeat_at"}
+)
 
 
 class TaskRepository:
@@ -56,9 +62,10 @@ class TaskRepository:
         *,
         limit: int,
         after: tuple[datetime, uuid.UUID] | None = None,
-    ) -> Sequence[Task]:
-        # search_text can be long and is never shown: leave it out of the page.
-        stmt = select(Task).options(defer(Task.search_text)).where(Task.user_id == user_id)
+    ) -> Sequence[Row[Any]]:
+        # Rows, not ORM objects (a page of 100 is built per request: the identity map
+        # and instance state cost more than the query), without the search columns.
+        stmt = select(*_PAGE_COLUMNS).where(Task.user_id == user_id)
         if filters.task_type is not None:
             stmt = stmt.where(Task.task_type == filters.task_type)
         if filters.task_types:
@@ -78,7 +85,7 @@ class TaskRepository:
         if after is not None:
             stmt = stmt.where(tuple_(Task.created_at, Task.id) < tuple_(*after))
         stmt = stmt.order_by(Task.created_at.desc(), Task.id.desc()).limit(limit)
-        return (await self.session.scalars(stmt)).all()
+        return (await self.session.execute(stmt)).all()
 
     async def counts(self, user_id: uuid.UUID) -> list[tuple[TaskType, TaskStatus, int]]:
         stmt = (

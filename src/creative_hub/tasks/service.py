@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from creative_hub.assets import service as assets_service
@@ -20,7 +21,7 @@ from creative_hub.storage.base import AssetStore
 from creative_hub.tasks.events import publish_task
 from creative_hub.tasks.repository import TaskFilters, TaskRepository
 from creative_hub.tasks.schemas import TaskStats
-from creative_hub.tasks.search import search_text_of
+from creative_hub.tasks.search import search_columns
 
 
 class TaskService:
@@ -55,7 +56,7 @@ class TaskService:
             status=TaskStatus.queued,
             input_data=input_data,
             output_urls=[],
-            search_text=search_text_of(input_data),
+            **search_columns(input_data),
             provider=provider,
             model=model,
             workflow_id=workflow_id,
@@ -79,7 +80,8 @@ class TaskService:
 
     async def list(
         self, user: User, filters: TaskFilters, *, limit: int, cursor: str | None
-    ) -> tuple[list[Task], str | None]:
+    ) -> tuple[list[Row[Any]], str | None]:
+        """A page of the user's tasks as rows of their columns (read them like a Task)."""
         after = decode_cursor(cursor) if cursor else None
         filters = TaskFilters(
             task_type=filters.task_type,

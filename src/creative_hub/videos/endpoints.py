@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from creative_hub.auth.dependencies import CurrentUser
 from creative_hub.db.session import SessionDep
@@ -20,7 +20,7 @@ from creative_hub.providers.base import Capability
 from creative_hub.providers.listing import ModelList, model_list
 from creative_hub.tasks.endpoints import TaskServiceDep
 from creative_hub.tasks.repository import TaskFilters
-from creative_hub.tasks.schemas import TaskPage, TaskRead
+from creative_hub.tasks.schemas import TaskPage, TaskRead, task_page_response
 from creative_hub.videos import schemas, service
 
 router = APIRouter(prefix="/api/videos", tags=["videos"])
@@ -94,10 +94,10 @@ async def gallery(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
-) -> TaskPage:
+) -> Response:
     filters = TaskFilters(task_types=VIDEO_TYPES, status=TaskStatus.succeeded, q=q)
     rows, next_cursor = await tasks.list(user, filters, limit=limit, cursor=cursor)
-    return TaskPage(items=[TaskRead.from_model(t) for t in rows], next_cursor=next_cursor)
+    return task_page_response(rows, next_cursor)
 
 
 @router.get("/models", response_model=ModelList, responses=error_responses(Unauthorized))
