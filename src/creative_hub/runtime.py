@@ -14,6 +14,7 @@ from limits.storage import storage_from_string
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from creative_hub.admin import providers_service
+from creative_hub.auth.user_cache import UserCache
 from creative_hub.db.engine import create_engine, create_sessionmaker
 from creative_hub.events.base import EventBus
 from creative_hub.events.memory import MemoryEventBus
@@ -43,6 +44,7 @@ class Runtime:
     limiter: MovingWindowRateLimiter
     providers: ProviderRegistry
     remote: RemoteProviders  # admin-configured providers, kept in step with the DB
+    user_cache: UserCache
     started: bool = field(default=False)
 
     async def start(self, *, recover: bool = True) -> None:
@@ -103,6 +105,7 @@ def build_runtime(settings: Settings, handlers: HandlerRegistry | None = None) -
         limiter=MovingWindowRateLimiter(limiter_storage),
         providers=providers,
         remote=remote,
+        user_cache=UserCache(settings.user_cache_seconds),
     )
     executor.runtime = runtime
     return runtime

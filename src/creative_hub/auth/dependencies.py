@@ -27,8 +27,10 @@ async def get_settings_dep(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
-async def get_auth_service(session: SessionDep, settings: SettingsDep) -> AuthService:
-    return AuthService(session, settings)
+async def get_auth_service(
+    request: Request, session: SessionDep, settings: SettingsDep
+) -> AuthService:
+    return AuthService(session, settings, request.app.state.runtime.user_cache)
 
 
 AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]

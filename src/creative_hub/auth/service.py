@@ -19,6 +19,7 @@ from creative_hub.auth.repository import (
 )
 from creative_hub.auth.schemas import RegisterRequest, TokenResponse, UserUpdate
 from creative_hub.auth.throttle import LoginThrottle
+from creative_hub.auth.user_cache import UserCache
 from creative_hub.kit.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized
 from creative_hub.kit.time import as_utc, utcnow
 from creative_hub.models.api_key import ApiKey
@@ -40,9 +41,12 @@ class Credential:
 
 
 class AuthService:
-    def __init__(self, session: AsyncSession, settings: Settings) -> None:
+    def __init__(
+        self, session: AsyncSession, settings: Settings, user_cache: UserCache | None = None
+    ) -> None:
         self.session = session
         self.settings = settings
+        self.user_cache = user_cache
         self.users = UserRepository(session)
         self.refresh_tokens = RefreshTokenRepository(session)
         self.api_keys = ApiKeyRepository(session)
@@ -215,13 +219,23 @@ class AuthService:
         row = await self.web_sessions.by_hash(security.digest(session_token))
         if row is None or as_utc(row.expires_at) <= utcnow():
             return None
-        user = await self.users.get(row.user_id)
+        user = await self._user(row.user_id)
         if user is None or not user.is_active:
             return None
         return Credential(user, "session", session_token)
 
+    async def _user(self, user_id: uuid.UUID) -> User | None:
+        if self.user_cache is None:
+            return await self.users.get(user_id)
+        user = await self.user_cache.get(self.session, user_id)
+        if user is None:
+            user = await self.users.get(user_id)
+            if user is not None:
+                self.user_cache.put(user)
+        return user
+
     async def _active_user(self, user_id: uuid.UUID) -> User:
-        user = await self.users.get(user_id)
+        user = await self._user(user_id)
         if user is None or not user.is_active:
             raise Unauthorized(
                 "This account no longer exists or is disabled.", code="invalid_token"

@@ -1,0 +1,79 @@
+"""The per-process user cache: saves a query per request, never serves a stale account."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import event, update
+
+from creative_hub.models.user import User
+from tests.support.api import assert_error, register
+
+
+@contextmanager
+def _user_selects(app: FastAPI) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "FROM users" in statement:
+            seen.append(statement)
+
+    engine = app.state.runtime.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+async def test_a_known_user_is_not_read_again_on_each_request(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    user = await register(client)
+    assert (await client.get("/api/auth/me", headers=user["headers"])).status_code == 200
+    with _user_selects(app) as selects:
+        for _ in range(3):
+            r = await client.get("/api/tasks", headers=user["headers"])
+            assert r.status_code == 200
+    assert selects == []
+
+
+async def test_a_deactivation_applies_to_the_very_next_request(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    user = await register(client)
+    assert (await client.get("/api/auth/me", headers=user["headers"])).status_code == 200
+    async with app.state.runtime.sessionmaker() as session:
+        row = await session.get(User, uuid.UUID(user["user"]["id"]))
+        assert row is not None
+        row.is_active = False
+        await session.commit()
+    assert_error(await client.get("/api/auth/me", headers=user["headers"]), 401, "invalid_token")
+
+
+async def test_an_update_statement_on_users_also_applies_at_once(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    user = await register(client)
+    assert (await client.get("/api/auth/me", headers=user["headers"])).status_code == 200
+    async with app.state.runtime.sessionmaker() as session:
+        await session.execute(
+            update(User).where(User.id == uuid.UUID(user["user"]["id"])).values(username="renamed")
+        )
+        await session.commit()
+    me = await client.get("/api/auth/me", headers=user["headers"])
+    assert me.json()["username"] == "renamed"
+
+
+async def test_a_change_through_the_api_shows_in_the_next_read(client: httpx.AsyncClient) -> None:
+    user = await register(client)
+    assert (await client.get("/api/auth/me", headers=user["headers"])).status_code == 200
+    r = await client.patch("/api/auth/me", json={"username": "newname"}, headers=user["headers"])
+    assert r.status_code == 200, r.text
+    me = await client.get("/api/auth/me", headers=user["headers"])
+    assert me.json()["username"] == "newname"
