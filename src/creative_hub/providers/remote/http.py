@@ -185,6 +185,21 @@ class ProviderHttp:
         except ValueError as exc:
             raise self.malformed("the response is not JSON") from exc
 
+    def event_error(self, kind: str, message: str) -> ProviderError:
+        """An error a provider sent inside a 200 stream (`{"error": {type, message}}`)."""
+        kind = kind.lower()
+        if any(marker in kind for marker in _CONTENT_MARKERS):
+            code = CONTENT_REJECTED
+        elif "rate_limit" in kind:
+            code = RATE_LIMITED
+        elif any(word in kind for word in ("authentication", "api_key", "permission")):
+            code = INVALID_API_KEY
+        elif any(word in kind for word in ("overloaded", "server_error", "api_error")):
+            code = PROVIDER_UNAVAILABLE
+        else:
+            code = PROVIDER_ERROR
+        return self.error(code, f"{message} ({kind or 'error'})")
+
     def malformed(self, what: str) -> ProviderError:
         return self.error(PROVIDER_ERROR, f"unexpected response: {what}.")
 

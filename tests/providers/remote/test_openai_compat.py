@@ -1,0 +1,295 @@
+"""The OpenAI-compatible adapter, driven through the hub's HTTP API against a local server
+that speaks the OpenAI protocol (fake_openai.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.providers.remote.conftest import Hub, StartServer
+from tests.providers.remote.fake_openai import API_KEY, REPLY, USAGE, FakeOpenAI, wav_bytes
+from tests.support.api import upload, wait_for_status
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeOpenAI]:
+    server = FakeOpenAI()
+    yield server
+    server.gate.set()  # release anything still waiting, so the server can stop
+    server.release.set()
+
+
+async def add_openai(
+    hub: Hub, base_url: str, *, key: str = API_KEY, **settings: Any
+) -> dict[str, Any]:
+    return await hub.add_provider(
+        kind="openai_compatible",
+        name="oa",
+        base_url=f"{base_url}/v1",
+        api_key=key,
+        settings={"max_retries": 1, **settings},
+    )
+
+
+def sse(text: str) -> list[tuple[str, dict[str, Any]]]:
+    events, name = [], "message"
+    for line in text.splitlines():
+        if line.startswith("event:"):
+            name = line.split(":", 1)[1].strip()
+        elif line.startswith("data:"):
+            events.append((name, json.loads(line.split(":", 1)[1])))
+    return events
+
+
+async def chat(hub: Hub, model: str, content: str = "Say hello") -> list[tuple[str, Any]]:
+    r = await hub.client.post(
+        "/api/chat/conversations", json={"model": model}, headers=hub.user["headers"]
+    )
+    assert r.status_code == 201, r.text
+    r = await hub.client.post(
+        f"/api/chat/conversations/{r.json()['id']}/messages",
+        json={"content": content},
+        headers={**hub.user["headers"], "Accept": "text/event-stream"},
+    )
+    assert r.status_code == 200, r.text
+    return sse(r.text)
+
+
+async def test_models_are_listed_and_chat_streams_through_the_hub(
+    hub: Hub, fake: FakeOpenAI, protocol_server: StartServer
+) -> None:
+    await add_openai(hub, await protocol_server(fake.app()))
+    listed = await hub.client.get("/api/chat/models", headers=hub.user["headers"])
+    ids = {m["id"] for m in listed.json()["items"]}
+    assert "oa/gpt-test" in ids and "oa/text-embedding-3-small" not in ids
+    images = await hub.client.get("/api/images/models", headers=hub.user["headers"])
+    assert "oa/gpt-image-1" in {m["id"] for m in images.json()["items"]}
+
+    events = await chat(hub, "oa/gpt-test", "Say hello")
+    deltas = [data["content"] for kind, data in events if kind == "delta"]
+    assert "".join(deltas) == "".join(REPLY)
+    done = next(data for kind, data in events if kind == "done")["message"]
+    assert done["status"] == "complete"
+    assert done["model"] == "oa/gpt-test"
+    # The provider's own token counts, not an estimate.
+    assert (done["prompt_tokens"], done["completion_tokens"]) == (
+        USAGE["prompt_tokens"],
+        USAGE["completion_tokens"],
+    )
+    call = next(
+        r for r in fake.requests if r["path"] == "/v1/chat/completions" and r["body"]["stream"]
+    )
+    assert call["headers"]["authorization"] == f"Bearer {API_KEY}"
+    assert call["body"]["model"] == "gpt-test"
+    assert call["body"]["stream_options"] == {"include_usage": True}
+    assert call["body"]["messages"][-1] == {"role": "user", "content": "Say hello"}
+
+
+async def test_stop_mid_stream_keeps_the_partial_reply_and_hangs_up(
+    hub: Hub, fake: FakeOpenAI, protocol_server: StartServer, live_server: str
+) -> None:
+    await add_openai(hub, await protocol_server(fake.app()))
+    # Two tokens, then one more once the stop is sent, then nothing until the hub hangs up.
+    fake.pause_after, fake.hold_after = 2, 3
+    headers = hub.user["headers"]
+    async with httpx.AsyncClient(base_url=live_server, timeout=30) as client:
+        convo = (await client.post("/api/chat/conversations", json={"model": "oa/gpt-test"},
+                                   headers=headers)).json()  # fmt: skip
+        url = f"/api/chat/conversations/{convo['id']}/messages"
+        deltas: list[str] = []
+        done: dict[str, Any] = {}
+        async with client.stream(
+            "POST", url, json={"content": "hi"}, headers={**headers, "Accept": "text/event-stream"}
+        ) as r:
+            event = ""
+            async for line in r.aiter_lines():
+                if line.startswith("event:"):
+                    event = line.split(":", 1)[1].strip()
+                elif line.startswith("data:"):
+                    data = json.loads(line.split(":", 1)[1])
+                    if event == "delta":
+                        deltas.append(data["content"])
+                        if len(deltas) == 2:
+                            stop = await client.post(
+                                f"/api/chat/conversations/{convo['id']}/stop", headers=headers
+                            )
+                            assert stop.status_code == 202
+                            fake.gate.set()  # the next token arrives and the hub stops
+                    elif event == "done":
+                        done = data["message"]
+    assert done["status"] == "stopped"
+    assert done["content"] == "".join(deltas)
+    assert len(deltas) < len(REPLY)
+    for _ in range(200):  # the hub closed its stream to the provider
+        if fake.stream_closed_early:
+            break
+        await asyncio.sleep(0.01)
+    assert fake.stream_closed_early
+
+
+async def test_wrong_key_is_invalid_api_key_with_the_providers_message(
+    hub: Hub, fake: FakeOpenAI, protocol_server: StartServer
+) -> None:
+    await add_openai(hub, await protocol_server(fake.app()), key="sk-wrong-key-999999")
+    events = await chat(hub, "oa/gpt-test")
+    error = next(data for kind, data in events if kind == "error")
+    assert error["code"] == "invalid_api_key"
+    assert "Incorrect API key provided" in error["message"]
+    assert next(data for kind, data in events if kind == "done")["message"]["status"] == "failed"
+
+
+async def test_429_is_retried_after_the_servers_retry_after(
+    hub: Hub, fake: FakeOpenAI, protocol_server: StartServer
+) -> None:
+    await add_openai(hub, await protocol_server(fake.app()))
+    fake.requests.clear()
+    limited = {"error": {"message": "Rate limit reached", "type": "requests",
+                         "param": None, "code": "rate_limit_exceeded"}}  # fmt: skip
+    fake.failures.append((429, limited, {"Retry-After": "1"}))
+    task = await hub.run(
+        "/api/images/generations",
+        {"prompt": "a red fox", "width": 1024, "height": 1024, "model": "oa/gpt-image-1"},
+    )
+    assert task["status"] == "succeeded", task
+    calls = [r for r in fake.requests if r["path"] == "/v1/images/generations"]
+    assert len(calls) == 2
+
+
+async def test_a_retry_after_longer_than_allowed_fails_at_once_as_rate_limited(
+    hub: Hub, fake: FakeOpenAI, protocol_server: StartServer
+) -> None:
+    await add_openai(hub, await protocol_server(fake.app()))
+    fake.requests.clear()
+    limited = {"error": {"message": "You exceeded your current quota", "type": "insufficient_quota",
+                         "param": None, "code": "insufficient_quota"}}  # fmt: skip
+    fake.failures.append((429, limited, {"Retry-After": "3600"}))
+    task = await hub.run(
+        "/api/images/generations",
+        {"prompt": "a fox", "width": 1024, "height": 1024, "model": "oa/gpt-image-1"},
+    )
+    assert task["status"] == "failed"
+    assert task["error"]["code"] == "rate_limited"
+    assert "exceeded your current quota" in task["error"]["message"]
+    assert len([r for r in fake.requests if r["path"] == "/v1/images/generations"]) == 1
+
+
+async def test_a_provider_that_does_not_answer_in_time_is_unavailable(
+    hub: Hub, fake: FakeOpenAI, protocol_server: StartServer
+) -> None:
+    await add_openai(hub, await protocol_server(fake.app()), timeout=0.3, max_retries=0)
+    fake.stall = True
+    task = await hub.run(
+        "/api/images/generations",
+        {"prompt": "a fox", "width": 1024, "height": 1024, "model": "oa/gpt-image-1"},
+    )
+    assert task["status"] == "failed"
+    assert task["error"]["code"] == "provider_unavailable"
+
+
+async def test_malformed_responses_are_provider_errors(
+    hub: Hub, fake: FakeOpenAI, protocol_server: StartServer
+) -> None:
+    await add_openai(hub, await protocol_server(fake.app()))
+    fake.malformed = True
+    events = await chat(hub, "oa/gpt-test")
+    error = next(data for kind, data in events if kind == "error")
+    assert error["code"] == "provider_error"
+    task = await hub.run(
+        "/api/images/generations",
+        {"prompt": "a fox", "width": 1024, "height": 1024, "model": "oa/gpt-image-1"},
+    )
+    assert task["error"]["code"] == "provider_error"
+    speech = await hub.run("/api/audio/speech", {"text": "Hi.", "model": "oa/alloy"})
+    assert speech["error"]["code"] == "provider_error"
+
+
+async def test_images_are_stored_in_the_hub_never_linked_to_the_provider(
+    hub: Hub, fake: FakeOpenAI, protocol_server: StartServer
+) -> None:
+    base = await protocol_server(fake.app())
+    await add_openai(hub, base)
+    task = await hub.run(
+        "/api/images/generations",
+        {"prompt": "a red fox", "width": 1024, "height": 1024, "model": "oa/gpt-image-1"},
+    )
+    assert task["status"] == "succeeded", task
+    assert task["provider"] == "oa" and task["model"] == "gpt-image-1"
+    call = next(r for r in fake.requests if r["path"] == "/v1/images/generations")
+    assert call["body"]["size"] == "1024x1024" and call["body"]["model"] == "gpt-image-1"
+    assert "response_format" not in call["body"]  # GPT-image models reject it
+    # A URL answer is downloaded from the configured host only.
+    fake.image_url = f"{base}/files/fox.png"
+    task = await hub.run(
+        "/api/images/generations",
+        {"prompt": "a fox", "width": 1024, "height": 1024, "model": "oa/gpt-image-1"},
+    )
+    assert task["status"] == "succeeded", task
+    for url in task["output_urls"]:
+        assert url.startswith("/api/assets/") and base not in url
+        image = await hub.client.get(url, headers=hub.user["headers"])
+        assert image.status_code == 200 and image.content[:4] in (b"\x89PNG", b"RIFF")
+    fake.image_url = "http://192.0.2.1/elsewhere.png"
+    task = await hub.run(
+        "/api/images/generations",
+        {"prompt": "a fox", "width": 1024, "height": 1024, "model": "oa/gpt-image-1"},
+    )
+    assert task["error"]["code"] == "provider_error"
+    assert "another host" in task["error"]["message"]
+
+
+async def test_cancelling_an_image_task_hangs_up_on_the_provider(
+    hub: Hub, fake: FakeOpenAI, protocol_server: StartServer
+) -> None:
+    await add_openai(hub, await protocol_server(fake.app()), timeout=30)
+    fake.stall = True
+    r = await hub.client.post(
+        "/api/images/generations",
+        json={"prompt": "a fox", "width": 1024, "height": 1024, "model": "oa/gpt-image-1"},
+        headers=hub.user["headers"],
+    )
+    task_id = r.json()["id"]
+    await wait_for_status(hub.client, task_id, hub.user["headers"], {"running"})
+    for _ in range(500):
+        if any(x["path"] == "/v1/images/generations" for x in fake.requests):
+            break
+        await asyncio.sleep(0.01)
+    cancel = await hub.client.post(f"/api/tasks/{task_id}/cancel", headers=hub.user["headers"])
+    assert cancel.status_code == 200, cancel.text
+    task = await wait_for_status(hub.client, task_id, hub.user["headers"], {"cancelled", "failed"})
+    assert task["status"] == "cancelled"
+
+
+async def test_speech_and_transcription(
+    hub: Hub, fake: FakeOpenAI, protocol_server: StartServer
+) -> None:
+    await add_openai(hub, await protocol_server(fake.app()))
+    voices = await hub.client.get("/api/audio/voices", headers=hub.user["headers"])
+    assert "alloy" in {v["id"] for v in voices.json()["items"]}
+    speech = await hub.run("/api/audio/speech", {"text": "Hello there.", "model": "oa/alloy"})
+    assert speech["status"] == "succeeded", speech
+    assert speech["output_data"]["duration"] == pytest.approx(0.5, abs=0.01)
+    call = next(r for r in fake.requests if r["path"] == "/v1/audio/speech")
+    assert call["body"] == {"model": "tts-1", "input": "Hello there.", "voice": "alloy",
+                            "response_format": "wav", "speed": 1.0}  # fmt: skip
+    audio = await hub.client.get(speech["output_data"]["audio"]["url"], headers=hub.user["headers"])
+    assert audio.content[:4] == b"RIFF"
+
+    asset_id = await upload(hub.client, hub.user, wav_bytes(2.5), "talk.wav")
+    task = await hub.run(
+        "/api/audio/transcriptions", {"asset_id": asset_id, "model": "oa/whisper-1"}
+    )
+    assert task["status"] == "succeeded", task
+    assert task["output_data"]["text"] == "Hello there. General Kenobi."
+    assert [s["text"] for s in task["output_data"]["segments"]] == [
+        "Hello there.",
+        "General Kenobi.",
+    ]
+    call = next(r for r in fake.requests if r["path"] == "/v1/audio/transcriptions")
+    assert call["body"]["model"] == "whisper-1"
+    assert call["body"]["response_format"] == "verbose_json"
+    assert call["body"]["file_size"] > 1000
