@@ -8,7 +8,7 @@ from typing import Any
 
 from creative_hub.models.enums import TaskType
 from creative_hub.providers.base import Capability, ImageGenerator, ImageRequest
-from creative_hub.tasks.job_io import input_file, save_output, workspace
+from creative_hub.tasks.job_io import input_file, progress_between, save_output, workspace
 from creative_hub.tasks.registry import JobContext, JobResult, default_registry
 from creative_hub.usage.service import Usage
 
@@ -49,7 +49,9 @@ async def generate_images(ctx: JobContext) -> JobResult:
                 style=data.get("style"),
                 model=model_id,
                 caption=data.get("caption"),
-            )
+            ),
+            # Remote generators report their steps (sampler, queue) within image i's share.
+            progress_between(ctx, int(100 * i / count), int(100 * (i + 1) / count) - 1),
         )
         saved = await save_image(ctx, result.png, f"image-{i + 1}")
         images.append(

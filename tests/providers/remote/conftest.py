@@ -8,6 +8,7 @@ the provider through the API, a user calls chat/images/audio with '<name>/<model
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -73,6 +74,77 @@ class Hub:
         return await wait_for_status(
             self.client, r.json()["id"], self.user["headers"], done, timeout=timeout
         )
+
+
+def sse(text: str) -> list[tuple[str, dict[str, Any]]]:
+    """(event, data) pairs of a whole SSE body."""
+    events, name = [], "message"
+    for line in text.splitlines():
+        if line.startswith("event:"):
+            name = line.split(":", 1)[1].strip()
+        elif line.startswith("data:"):
+            events.append((name, json.loads(line.split(":", 1)[1])))
+    return events
+
+
+async def chat(hub: Hub, model: str, content: str = "Say hello", **convo: Any) -> list[Any]:
+    """A new conversation with `model`, one message; the reply's SSE events."""
+    r = await hub.client.post(
+        "/api/chat/conversations", json={"model": model, **convo}, headers=hub.user["headers"]
+    )
+    assert r.status_code == 201, r.text
+    r = await hub.client.post(
+        f"/api/chat/conversations/{r.json()['id']}/messages",
+        json={"content": content},
+        headers={**hub.user["headers"], "Accept": "text/event-stream"},
+    )
+    assert r.status_code == 200, r.text
+    return sse(r.text)
+
+
+async def chat_and_stop(
+    hub: Hub, live_server: str, model: str, stop_after: int, on_stop: Callable[[], None]
+) -> tuple[list[str], dict[str, Any]]:
+    """Stream a reply over a real socket; after `stop_after` deltas POST .../stop, then
+    call on_stop (which lets the fake server send on). Returns (deltas, final message)."""
+    headers = hub.user["headers"]
+    deltas: list[str] = []
+    done: dict[str, Any] = {}
+    async with httpx.AsyncClient(base_url=live_server, timeout=30) as client:
+        r = await client.post("/api/chat/conversations", json={"model": model}, headers=headers)
+        convo = r.json()["id"]
+        async with client.stream(
+            "POST",
+            f"/api/chat/conversations/{convo}/messages",
+            json={"content": "hi"},
+            headers={**headers, "Accept": "text/event-stream"},
+        ) as response:
+            event = ""
+            async for line in response.aiter_lines():
+                if line.startswith("event:"):
+                    event = line.split(":", 1)[1].strip()
+                elif line.startswith("data:"):
+                    data = json.loads(line.split(":", 1)[1])
+                    if event == "delta":
+                        deltas.append(data["content"])
+                        if len(deltas) == stop_after:
+                            stop = await client.post(
+                                f"/api/chat/conversations/{convo}/stop", headers=headers
+                            )
+                            assert stop.status_code == 202
+                            on_stop()
+                    elif event == "done":
+                        done = data["message"]
+    return deltas, done
+
+
+async def eventually(check: Callable[[], bool]) -> bool:
+    """Whether check() becomes true within a few seconds (work on another task)."""
+    for _ in range(500):
+        if check():
+            return True
+        await asyncio.sleep(0.01)
+    return check()
 
 
 @pytest.fixture

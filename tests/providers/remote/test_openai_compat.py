@@ -4,14 +4,12 @@ that speaks the OpenAI protocol (fake_openai.py)."""
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
 import pytest
 
-from tests.providers.remote.conftest import Hub, StartServer
+from tests.providers.remote.conftest import Hub, StartServer, chat, chat_and_stop, eventually
 from tests.providers.remote.fake_openai import API_KEY, REPLY, USAGE, FakeOpenAI, wav_bytes
 from tests.support.api import upload, wait_for_status
 
@@ -34,30 +32,6 @@ async def add_openai(
         api_key=key,
         settings={"max_retries": 1, **settings},
     )
-
-
-def sse(text: str) -> list[tuple[str, dict[str, Any]]]:
-    events, name = [], "message"
-    for line in text.splitlines():
-        if line.startswith("event:"):
-            name = line.split(":", 1)[1].strip()
-        elif line.startswith("data:"):
-            events.append((name, json.loads(line.split(":", 1)[1])))
-    return events
-
-
-async def chat(hub: Hub, model: str, content: str = "Say hello") -> list[tuple[str, Any]]:
-    r = await hub.client.post(
-        "/api/chat/conversations", json={"model": model}, headers=hub.user["headers"]
-    )
-    assert r.status_code == 201, r.text
-    r = await hub.client.post(
-        f"/api/chat/conversations/{r.json()['id']}/messages",
-        json={"content": content},
-        headers={**hub.user["headers"], "Accept": "text/event-stream"},
-    )
-    assert r.status_code == 200, r.text
-    return sse(r.text)
 
 
 async def test_models_are_listed_and_chat_streams_through_the_hub(
@@ -96,40 +70,11 @@ async def test_stop_mid_stream_keeps_the_partial_reply_and_hangs_up(
     await add_openai(hub, await protocol_server(fake.app()))
     # Two tokens, then one more once the stop is sent, then nothing until the hub hangs up.
     fake.pause_after, fake.hold_after = 2, 3
-    headers = hub.user["headers"]
-    async with httpx.AsyncClient(base_url=live_server, timeout=30) as client:
-        convo = (await client.post("/api/chat/conversations", json={"model": "oa/gpt-test"},
-                                   headers=headers)).json()  # fmt: skip
-        url = f"/api/chat/conversations/{convo['id']}/messages"
-        deltas: list[str] = []
-        done: dict[str, Any] = {}
-        async with client.stream(
-            "POST", url, json={"content": "hi"}, headers={**headers, "Accept": "text/event-stream"}
-        ) as r:
-            event = ""
-            async for line in r.aiter_lines():
-                if line.startswith("event:"):
-                    event = line.split(":", 1)[1].strip()
-                elif line.startswith("data:"):
-                    data = json.loads(line.split(":", 1)[1])
-                    if event == "delta":
-                        deltas.append(data["content"])
-                        if len(deltas) == 2:
-                            stop = await client.post(
-                                f"/api/chat/conversations/{convo['id']}/stop", headers=headers
-                            )
-                            assert stop.status_code == 202
-                            fake.gate.set()  # the next token arrives and the hub stops
-                    elif event == "done":
-                        done = data["message"]
+    deltas, done = await chat_and_stop(hub, live_server, "oa/gpt-test", 2, fake.gate.set)
     assert done["status"] == "stopped"
     assert done["content"] == "".join(deltas)
     assert len(deltas) < len(REPLY)
-    for _ in range(200):  # the hub closed its stream to the provider
-        if fake.stream_closed_early:
-            break
-        await asyncio.sleep(0.01)
-    assert fake.stream_closed_early
+    assert await eventually(lambda: fake.stream_closed_early)  # the hub hung up
 
 
 async def test_wrong_key_is_invalid_api_key_with_the_providers_message(
