@@ -50,6 +50,8 @@ class Job:
 class ComfyUIServer:
     faults: Faults = field(default_factory=Faults)
     gate: asyncio.Event = field(default_factory=asyncio.Event)
+    # While clear, prompts wait in the queue (as behind another user's prompt).
+    queue_open: asyncio.Event = field(default_factory=asyncio.Event)
     pending: list[Job] = field(default_factory=list)
     running: Job | None = None
     history: dict[str, Any] = field(default_factory=dict)
@@ -65,6 +67,7 @@ class ComfyUIServer:
 
     def __post_init__(self) -> None:
         self.gate.set()  # open unless a test closes it
+        self.queue_open.set()
 
     # -- websocket events ------------------------------------------------------------
 
@@ -87,6 +90,7 @@ class ComfyUIServer:
             while not self.pending:
                 self._wake.clear()
                 await self._wake.wait()
+            await self.queue_open.wait()
             job = self.running = self.pending.pop(0)
             self._interrupted.clear()
             try:
@@ -442,6 +446,7 @@ async def running(server: ComfyUIServer) -> Any:
     finally:
         server.faults.stop.set()
         server.gate.set()
+        server.queue_open.set()
         worker.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await worker
