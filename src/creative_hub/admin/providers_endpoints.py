@@ -44,7 +44,9 @@ async def list_providers(service: Service) -> ProviderList:
     summary="Add a provider (its models become '<name>/<model id>' everywhere)",
 )
 async def create_provider(data: ProviderCreate, service: Service) -> ProviderRead:
-    return service.read(await service.create(data))
+    record = await service.create(data)
+    await service.commit_and_apply()
+    return service.read(record)
 
 
 @router.get("/{provider_id}", response_model=ProviderRead, responses=ERRORS)
@@ -61,12 +63,15 @@ async def get_provider(provider_id: uuid.UUID, service: Service) -> ProviderRead
 async def update_provider(
     provider_id: uuid.UUID, data: ProviderUpdate, service: Service
 ) -> ProviderRead:
-    return service.read(await service.update(provider_id, data))
+    record = await service.update(provider_id, data)
+    await service.commit_and_apply()
+    return service.read(record)
 
 
 @router.delete("/{provider_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ERRORS)
 async def delete_provider(provider_id: uuid.UUID, service: Service) -> Response:
     await service.delete(provider_id)
+    await service.commit_and_apply()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -21,7 +21,6 @@ from creative_hub.admin.providers_schemas import (
 from creative_hub.admin.providers_schemas import (
     ProviderError as ErrorRead,
 )
-from creative_hub.db.session import after_commit
 from creative_hub.kit.errors import BadRequest, Conflict, NotFound
 from creative_hub.kit.time import as_utc
 from creative_hub.models.provider import ProviderRecord
@@ -139,7 +138,6 @@ class ProvidersService:
         self._set_key(record, api_key)
         self.repo.add(record)
         await self.session.flush()
-        self._reload_after_commit()
         return record
 
     async def update(self, provider_id: uuid.UUID, data: ProviderUpdate) -> ProviderRecord:
@@ -163,13 +161,11 @@ class ProvidersService:
         if data.default_for is not None:
             record.default_for = self._defaults(data.default_for, spec)
         await self.session.flush()
-        self._reload_after_commit()
         return record
 
     async def delete(self, provider_id: uuid.UUID) -> None:
         await self.repo.delete(await self.get(provider_id))
         await self.session.flush()
-        self._reload_after_commit()
 
     async def test(self, provider_id: uuid.UUID) -> ProviderTestResult:
         """A cheap call on a fresh connection (the live one's circuit may be open)."""
@@ -233,8 +229,8 @@ class ProvidersService:
         record.api_key_encrypted = self.keybox.encrypt(api_key) if api_key else None
         record.api_key_hint = key_hint(api_key)
 
-    def _reload_after_commit(self) -> None:
-        async def reload() -> None:
-            await self.remote.sync(force=True)
-
-        after_commit(self.session, reload)
+    async def commit_and_apply(self) -> None:
+        """Commit, then bring this process's registry in step at once (others poll), so
+        the response already shows the provider live and its models listed."""
+        await self.session.commit()
+        await self.remote.sync(force=True)
