@@ -112,6 +112,10 @@ class ServerConfig:
         )
         if self.whatif:
             env["BENCH_WHATIF"] = self.whatif
+        if self.workers > 1:
+            # Progress and cancellation cross processes only through Redis (serve says so).
+            env["CREATIVE_HUB_EVENT_BUS"] = "redis"
+            env["CREATIVE_HUB_REDIS_URL"] = "redis://127.0.0.1:6379/14"
         if self.bytecode_cache:
             env.pop("PYTHONDONTWRITEBYTECODE", None)
             env["PYTHONPYCACHEPREFIX"] = str(PYCACHE_DIR)

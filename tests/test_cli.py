@@ -136,3 +136,9 @@ async def test_a_weak_admin_cannot_be_signed_in_to(
                 "/api/auth/login", json={"username": "admin", "password": "aaaaaaaaaaaa"}
             )
             assert_error(r, 401, "invalid_credentials")
+
+
+async def test_serve_refuses_several_workers_without_the_redis_bus(cli_env: str) -> None:
+    r = await invoke("serve", "--workers", "2", "--no-migrate")
+    assert r.exit_code == 2
+    assert "CREATIVE_HUB_EVENT_BUS=redis" in r.output

@@ -36,6 +36,14 @@ def serve(
     import uvicorn
 
     settings = get_settings()
+    if workers > 1 and settings.event_bus != "redis":
+        # Each process runs jobs; with the in-memory bus a task's progress, and a stop
+        # or cancel, would reach only the process that runs it.
+        raise typer.BadParameter(
+            "More than one worker needs the Redis event bus: set CREATIVE_HUB_EVENT_BUS=redis "
+            "and CREATIVE_HUB_REDIS_URL.",
+            param_hint="--workers",
+        )
     if migrate:
         from creative_hub.db import migrate as migrations
 

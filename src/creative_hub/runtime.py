@@ -23,6 +23,7 @@ from creative_hub.providers.registry import ProviderRegistry
 from creative_hub.providers.remote.manager import RemoteProviders
 from creative_hub.queue.base import JobQueue
 from creative_hub.queue.inline import InlineQueue
+from creative_hub.queue.runner_lock import RunnerLock, runner_lock_for
 from creative_hub.settings import Settings
 from creative_hub.storage.base import AssetStore
 from creative_hub.storage.local import LocalAssetStore
@@ -45,13 +46,17 @@ class Runtime:
     providers: ProviderRegistry
     remote: RemoteProviders  # admin-configured providers, kept in step with the DB
     user_cache: UserCache
+    runner_lock: RunnerLock
     started: bool = field(default=False)
 
     async def start(self, *, recover: bool = True) -> None:
         await self.executor.start()
+        alone = await self.runner_lock.acquire()
         if recover:
-            # One embedded process owns every task: whatever is "running" now was orphaned.
-            await self.executor.recover(all_running=self.settings.queue_backend == "inline")
+            # Alone: whatever is "running" now was orphaned. Otherwise another runner
+            # may be running it: only stale heartbeats are orphans.
+            await self.executor.recover(all_running=alone)
+        await self.runner_lock.promote_done()
         await self.queue.start()
         await self.remote.start()
         self.started = True
@@ -61,6 +66,7 @@ class Runtime:
             await self.queue.stop()
             await self.executor.stop()
             self.started = False
+        await self.runner_lock.release()
         await self.remote.stop()
         await self.bus.close()
         await self.engine.dispose()
@@ -106,6 +112,7 @@ def build_runtime(settings: Settings, handlers: HandlerRegistry | None = None) -
         providers=providers,
         remote=remote,
         user_cache=UserCache(settings.user_cache_seconds),
+        runner_lock=runner_lock_for(settings.resolved_database_url, engine),
     )
     executor.runtime = runtime
     return runtime
