@@ -9,6 +9,8 @@ from fastapi import FastAPI
 
 from creative_hub import __version__, jobs  # noqa: F401  (registers job handlers)
 from creative_hub.admin.providers_endpoints import router as admin_providers_router
+from creative_hub.admin.users_endpoints import router as admin_users_router
+from creative_hub.admin.users_pages import router as admin_pages
 from creative_hub.assets.endpoints import router as assets_router
 from creative_hub.audio.endpoints import router as audio_router
 from creative_hub.auth.endpoints import router as auth_router
@@ -111,9 +113,10 @@ def create_app(
         prompts_router,
         workflows_router,
         admin_providers_router,
+        admin_users_router,
     ):
         app.include_router(router)
     # Pages (HTML): one router per feature package, same services as the JSON API.
-    for page_router in (auth_pages, dashboard_pages):
+    for page_router in (auth_pages, dashboard_pages, admin_pages):
         app.include_router(page_router)
     return app

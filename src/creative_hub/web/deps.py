@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import quote
 
@@ -12,6 +14,21 @@ from creative_hub.auth.service import Credential
 from creative_hub.kit.errors import NotFound
 from creative_hub.models.user import User
 from creative_hub.web.csrf import verify_csrf
+
+
+@dataclass(frozen=True)
+class UserView:
+    """What templates show of the signed-in user: a copy, still readable on an error page
+    after the request's session rolled back (an ORM row would be expired by then)."""
+
+    id: uuid.UUID
+    username: str
+    email: str
+    is_superuser: bool
+
+    @classmethod
+    def of(cls, user: User) -> UserView:
+        return cls(user.id, user.username, user.email, user.is_superuser)
 
 
 class SignInRequired(Exception):
@@ -32,7 +49,7 @@ async def optional_page_credential(request: Request, service: AuthServiceDep) ->
     cookie = request.cookies.get(service.settings.session_cookie_name)
     credential = await service.user_for_session(cookie) if cookie else None
     if credential is not None:
-        request.state.page_user = credential.user
+        request.state.page_user = UserView.of(credential.user)
         request.state.user_id = credential.user.id
     if request.method not in SAFE_METHODS:
         await verify_csrf(request)

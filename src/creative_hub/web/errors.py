@@ -12,7 +12,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from creative_hub.kit import handlers
@@ -49,6 +49,12 @@ _TITLES = {
 }
 
 
+_FALLBACK = (
+    '<!doctype html><html lang="en"><meta charset="utf-8"><title>Creative Hub</title>'
+    '<p>Something went wrong. <a href="/">Go to the dashboard</a>.</p></html>'
+)
+
+
 def error_page(
     request: Request,
     status: int,
@@ -70,7 +76,11 @@ def error_page(
     # The headers htmx reads to show the error in a toast without parsing HTML.
     extra = {"X-Error-Code": code, **(headers or {})}
     extra.pop("WWW-Authenticate", None)  # the browser must not pop up a login box
-    return render(request, template, context, status=status, headers=extra)
+    try:
+        return render(request, template, context, status=status, headers=extra)
+    except Exception:  # the error page itself failed: plain text, never a blank page
+        log.exception("error_page_failed", status=status)
+        return HTMLResponse(_FALLBACK, status_code=status, headers=extra)
 
 
 async def app_error(request: Request, exc: Exception) -> Response:

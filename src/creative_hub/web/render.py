@@ -6,6 +6,7 @@ htmx asks (HX-Request without HX-Boosted), as ARCHITECTURE.md says.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import jinja2
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.background import BackgroundTask
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 
 from creative_hub import __version__
 from creative_hub.web import i18n
@@ -70,6 +71,15 @@ def wants_partial(request: Request) -> bool:
 def _(request: Request, message: str) -> str:
     """Translate message for this request's locale (Python-side strings)."""
     return i18n.translate(locale_of(request), message)
+
+
+def with_toast(
+    response: Response, message: str, kind: str = "success", details: str | None = None
+) -> Response:
+    """Ask app.js for a toast on an htmx answer (an HX-Trigger event; ASCII-safe JSON)."""
+    payload = {"toast": {"message": message, "kind": kind, "details": details}}
+    response.headers["HX-Trigger"] = json.dumps(payload, ensure_ascii=True)
+    return response
 
 
 def render(

@@ -82,6 +82,12 @@
     });
   }
 
+  // A server answer can ask for a toast: HX-Trigger: {"toast": {"message", "kind", "details"}}.
+  doc.addEventListener("toast", function (event) {
+    var d = event.detail || {};
+    if (d.message) toast(d.message, d.kind || "info", d.details);
+  });
+
   doc.addEventListener("click", function (event) {
     var close = event.target.closest && event.target.closest("[data-toast-close]");
     if (close) close.closest("[data-toast]").remove();
@@ -184,10 +190,13 @@
       event.preventDefault();
       return;
     }
-    if (event.defaultPrevented || form.hasAttribute("data-theme-form")) return;
+    if (form.hasAttribute("data-theme-form")) return;
     var isHtmx = form.hasAttribute("hx-post") || form.hasAttribute("hx-put") ||
       form.hasAttribute("hx-patch") || form.hasAttribute("hx-delete") || form.hasAttribute("hx-get");
-    if (!isHtmx) doc.documentElement.classList.add("is-navigating");
+    if (!isHtmx) {
+      if (event.defaultPrevented) return; // another script handles it
+      doc.documentElement.classList.add("is-navigating");
+    }
     // After this event: a disabled submitter would drop its name=value from the form data.
     window.setTimeout(function () { setBusy(form, true); }, 0);
   });
@@ -315,9 +324,10 @@
 
   function init(root) {
     if (!root.querySelectorAll) return;
-    if (root.matches("[data-task-events]")) follow(root);
+    var isElement = typeof root.matches === "function";
+    if (isElement && root.matches("[data-task-events]")) follow(root);
     Array.prototype.forEach.call(root.querySelectorAll("[data-task-events]"), follow);
-    if (root.matches("[data-toast]:not([data-armed])")) {
+    if (isElement && root.matches("[data-toast]:not([data-armed])")) {
       root.setAttribute("data-armed", "");
       scheduleHide(root);
     }
