@@ -9,32 +9,37 @@ from fastapi import FastAPI
 
 from creative_hub import __version__, jobs  # noqa: F401  (registers job handlers)
 from creative_hub.admin.providers_endpoints import router as admin_providers_router
-from creative_hub.admin.users_endpoints import router as admin_users_router
-from creative_hub.admin.users_pages import router as admin_pages
 from creative_hub.assets.endpoints import router as assets_router
 from creative_hub.audio.endpoints import router as audio_router
+from creative_hub.audio.pages import router as audio_pages
 from creative_hub.auth.endpoints import router as auth_router
 from creative_hub.auth.pages import router as auth_pages
 from creative_hub.auth.security import configure_password_hashing
 from creative_hub.chat.endpoints import router as chat_router
+from creative_hub.chat.pages import router as chat_pages
 from creative_hub.chat.replies import recover_interrupted
 from creative_hub.dashboard.endpoints import router as dashboard_router
 from creative_hub.dashboard.pages import router as dashboard_pages
 from creative_hub.images.endpoints import router as images_router
+from creative_hub.images.pages import router as images_pages
 from creative_hub.kit.handlers import install_error_handlers
 from creative_hub.kit.logging import configure_logging
 from creative_hub.kit.middleware import BodyLimitMiddleware, RequestContextMiddleware
 from creative_hub.kit.openapi import install_openapi
 from creative_hub.prompts.endpoints import router as prompts_router
+from creative_hub.prompts.pages import router as prompts_pages
 from creative_hub.runtime import build_runtime
 from creative_hub.settings import Settings, get_settings
 from creative_hub.system.endpoints import router as system_router
 from creative_hub.system.metrics import Metrics
 from creative_hub.tasks.endpoints import router as tasks_router
+from creative_hub.tasks.pages import router as history_pages
 from creative_hub.tasks.registry import HandlerRegistry
 from creative_hub.videos.endpoints import router as videos_router
+from creative_hub.videos.pages import router as videos_pages
 from creative_hub.web.setup import install_web
 from creative_hub.workflows.endpoints import router as workflows_router
+from creative_hub.workflows.pages import router as workflows_pages
 from creative_hub.workflows.recovery import settle_interrupted
 
 OPENAPI_TAGS = [
@@ -113,10 +118,19 @@ def create_app(
         prompts_router,
         workflows_router,
         admin_providers_router,
-        admin_users_router,
     ):
         app.include_router(router)
     # Pages (HTML): one router per feature package, same services as the JSON API.
-    for page_router in (auth_pages, dashboard_pages, admin_pages):
+    for page_router in (
+        auth_pages,
+        dashboard_pages,
+        chat_pages,
+        prompts_pages,
+        images_pages,
+        videos_pages,
+        audio_pages,
+        history_pages,
+        workflows_pages,
+    ):
         app.include_router(page_router)
     return app

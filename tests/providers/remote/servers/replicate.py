@@ -104,6 +104,8 @@ class ReplicateServer:
     predictions: dict[str, dict[str, Any]] = field(default_factory=dict)
     created: list[dict[str, Any]] = field(default_factory=list)  # request bodies
     cancels: list[str] = field(default_factory=list)
+    prefer: list[str | None] = field(default_factory=list)  # Prefer header of each create
+    polls: int = 0
     file_hits: list[str] = field(default_factory=list)
     files: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     _runs: dict[str, asyncio.Task[None]] = field(default_factory=dict)
@@ -139,6 +141,7 @@ class ReplicateServer:
             return problem(401, "Unauthenticated", "You did not pass a valid authentication token")
         body = await request.json()
         self.created.append(body)
+        self.prefer.append(request.headers.get("prefer"))
         faulty = await self._fault(["not", "a", "prediction"])
         if faulty is not None:
             return faulty
@@ -249,6 +252,7 @@ class ReplicateServer:
     async def get(self, request: Request) -> Response:
         if not self._authorized(request):
             return problem(401, "Unauthenticated", "You did not pass a valid authentication token")
+        self.polls += 1
         faulty = await self._fault({"id": 7, "status": "sideways"})
         if faulty is not None:
             return faulty
