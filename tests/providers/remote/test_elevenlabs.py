@@ -101,9 +101,7 @@ async def test_sound_effect(hub: Hub, eleven: tuple[ElevenLabsServer, str]) -> N
     assert wav_seconds(audio) == pytest.approx(1.5, abs=0.01)
 
 
-async def test_wrong_key_is_invalid_api_key(
-    hub: Hub, eleven: tuple[ElevenLabsServer, str]
-) -> None:
+async def test_wrong_key_is_invalid_api_key(hub: Hub, eleven: tuple[ElevenLabsServer, str]) -> None:
     _, url = eleven
     await add(hub, url, "sk_wrong_key_0123456789", voice=RACHEL)
 
@@ -126,9 +124,7 @@ async def test_busy_then_success(hub: Hub, eleven: tuple[ElevenLabsServer, str])
     assert not server.faults.queue  # the 429 was served, then the retry succeeded
 
 
-async def test_still_busy_is_rate_limited(
-    hub: Hub, eleven: tuple[ElevenLabsServer, str]
-) -> None:
+async def test_still_busy_is_rate_limited(hub: Hub, eleven: tuple[ElevenLabsServer, str]) -> None:
     server, url = eleven
     await add(hub, url, server.api_key)
     server.faults.add(Fault(status=429, retry_after=0), Fault(status=429, retry_after=0))
@@ -150,9 +146,7 @@ async def test_no_answer_in_time(hub: Hub, eleven: tuple[ElevenLabsServer, str])
     assert "no answer in time" in task["error"]["message"]
 
 
-async def test_malformed_speech_response(
-    hub: Hub, eleven: tuple[ElevenLabsServer, str]
-) -> None:
+async def test_malformed_speech_response(hub: Hub, eleven: tuple[ElevenLabsServer, str]) -> None:
     server, url = eleven
     await add(hub, url, server.api_key)
     await hub.client.get("/api/audio/voices", headers=hub.user["headers"])

@@ -100,7 +100,7 @@ class ComfyRun:
                     await socket.close()
 
     async def _connect(self) -> Any:
-        from websockets.asyncio.client import connect  # websockets ships with uvicorn
+        from websockets.asyncio.client import connect
 
         try:
             key = self.conn.config.api_key  # a ComfyUI behind an authenticating proxy
