@@ -15,7 +15,11 @@ SCRIPT_PROMPT = '<script>alert("x")</script> a lighthouse at dusk'
 
 async def test_generate_an_image_and_find_it_in_history(page: Page, screenshot: Screenshot) -> None:
     dialogs: list[Dialog] = []  # an alert() here would mean the prompt ran as script
-    page.on("dialog", dialogs.append)
+
+    def record(dialog: Dialog) -> None:
+        dialogs.append(dialog)
+
+    page.on("dialog", record)
     await page.goto("/images")
     await page.get_by_label("Prompt", exact=True).fill(SCRIPT_PROMPT)
     await page.get_by_label("Size").select_option("512x512")
