@@ -4,6 +4,7 @@ or, when the step's attempts are used up, marks it failed with a clear error."""
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from typing import Any
 
 import httpx
@@ -123,4 +124,15 @@ async def test_a_template_workflow_runs_to_the_end_with_music_and_burned_subtitl
     assert len(body["script_data"]["scenes"]) == 3
     assert abs(body["total_duration"] - 10) <= 1
     tasks = (await client.get(f"/api/tasks?workflow_id={wid}", headers=h)).json()["items"]
-    assert len(tasks) == 6 and all(t["workflow_id"] == wid for t in tasks)
+    assert all(t["workflow_id"] == wid and t["status"] == "succeeded" for t in tasks)
+    kinds = Counter(t["task_type"] for t in tasks)
+    # Six steps; a task per scene for images, video and narration; one for the music.
+    assert kinds == {
+        "workflow_step": 6,
+        "image_generation": 3,
+        "image_to_video": 3,
+        "speech": 3,
+        "music": 1,
+    }
+    music = next(t for t in tasks if t["task_type"] == "music")
+    assert body["audio_data"]["music"]["task_id"] == music["id"]

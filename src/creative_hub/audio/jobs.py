@@ -78,6 +78,13 @@ async def speech(ctx: JobContext) -> JobResult:
     )
     async with workspace(ctx) as scratch:
         result = await provider.synthesize(request, scratch, progress_between(ctx, 0, 90))
+        # A workflow's narration must fit its scene: too long, it is said again faster.
+        fit = float(data.get("fit_seconds") or 0)
+        if fit and result.duration > fit:
+            most = float(data.get("max_speed", request.speed))
+            speed = round(min(most, request.speed * result.duration / fit), 2)
+            request = SpeechRequest(request.text, request.voice, speed, request.language)
+            result = await provider.synthesize(request, scratch)
         job = await _audio_result(
             ctx,
             result,

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
 from sse_starlette import EventSourceResponse
 
 from creative_hub.auth.dependencies import CurrentUser
-from creative_hub.db.session import SessionDep
+from creative_hub.db.session import SessionDep, run_after_commit
 from creative_hub.kit.errors import BadRequest, Conflict, NotFound, Unauthorized, error_responses
 from creative_hub.kit.sse import follow
 from creative_hub.models.enums import WorkflowStatus, WorkflowStep
@@ -197,6 +197,7 @@ async def _snapshot(runtime: Any, workflow_id: uuid.UUID) -> dict[str, Any] | No
         # Settled here too, so a stream never follows a run whose worker is gone.
         await WorkflowService(session, runtime.bus, runtime.store).reconcile(workflow)
         await session.commit()
+        await run_after_commit(session)
         data: dict[str, Any] = snapshot(workflow)["workflow"]
         return data
 

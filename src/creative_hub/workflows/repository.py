@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from creative_hub.models.enums import TaskStatus, WorkflowStatus
+from creative_hub.models.enums import TaskStatus, TaskType, WorkflowStatus
 from creative_hub.models.task import Task
 from creative_hub.models.workflow import Workflow
 
@@ -58,12 +58,38 @@ class WorkflowRepository:
         )
         return (await self.session.execute(query)).scalars().all()
 
-    async def active_tasks(self, workflow_id: uuid.UUID) -> Sequence[Task]:
+    async def active_tasks(
+        self, workflow_id: uuid.UUID, *, steps_only: bool = False
+    ) -> Sequence[Task]:
+        """Queued or running tasks of the workflow; steps_only: its step tasks, no scenes."""
         query = select(Task).where(
             Task.workflow_id == workflow_id,
             Task.status.in_([TaskStatus.queued, TaskStatus.running]),
         )
+        if steps_only:
+            query = query.where(Task.task_type == TaskType.workflow_step)
         return (await self.session.execute(query)).scalars().all()
+
+    async def latest_step_task(self, workflow_id: uuid.UUID) -> Task | None:
+        query = (
+            select(Task)
+            .where(Task.workflow_id == workflow_id, Task.task_type == TaskType.workflow_step)
+            .order_by(Task.created_at.desc(), Task.id.desc())
+            .limit(1)
+        )
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def scene_tasks(self, workflow_id: uuid.UUID, parent_id: uuid.UUID) -> list[Task]:
+        """The per-scene tasks a step task created (they name it in input_data)."""
+        query = select(Task).where(
+            Task.workflow_id == workflow_id, Task.task_type != TaskType.workflow_step
+        )
+        rows = (await self.session.execute(query)).scalars().all()
+        return [t for t in rows if (t.input_data or {}).get("parent_task_id") == str(parent_id)]
+
+    async def tasks_by_id(self, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Task]:
+        query = select(Task).where(Task.id.in_(ids)).execution_options(populate_existing=True)
+        return {t.id: t for t in (await self.session.execute(query)).scalars().all()}
 
     async def delete(self, workflow: Workflow) -> None:
         await self.session.delete(workflow)

@@ -74,6 +74,7 @@ class ImageScene(_Strict):
     asset_id: uuid.UUID
     url: str
     thumbnail_url: str = ""
+    task_id: uuid.UUID | None = Field(default=None, description="The task that made it.")
 
 
 class ImagesData(_Scenes):
@@ -87,6 +88,7 @@ class VideoScene(_Strict):
     asset_id: uuid.UUID
     url: str
     duration: float = Field(gt=0, description="Clip length (a crossfade's overlap included).")
+    task_id: uuid.UUID | None = Field(default=None, description="The task that made it.")
 
 
 class VideoData(_Scenes):
@@ -107,12 +109,14 @@ class NarrationClip(_Strict):
     url: str
     duration: float = Field(gt=0)
     segments: list[Segment] = Field(default_factory=list, description="Sentence timings.")
+    task_id: uuid.UUID | None = Field(default=None, description="The task that made it.")
 
 
 class MusicTrack(_Strict):
     asset_id: uuid.UUID
     url: str
     mood: str = ""
+    task_id: uuid.UUID | None = Field(default=None, description="The task that made it.")
 
 
 class AudioData(_Strict):

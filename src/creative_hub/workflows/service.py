@@ -20,6 +20,7 @@ from creative_hub.models.workflow import Workflow
 from creative_hub.storage.base import AssetStore
 from creative_hub.tasks.service import TaskService
 from creative_hub.workflows import rules
+from creative_hub.workflows.children import cancel_leftovers
 from creative_hub.workflows.events import publish_workflow
 from creative_hub.workflows.repository import WorkflowRepository
 from creative_hub.workflows.schemas import (
@@ -135,10 +136,11 @@ class WorkflowService:
         """No workflow stays 'running' without a live task (a crash, a lost worker)."""
         if workflow.status != WorkflowStatus.running:
             return
-        if await self.repo.active_tasks(workflow.id):
+        if await self.repo.active_tasks(workflow.id, steps_only=True):
             return
-        tasks = await self.repo.tasks(workflow.id)
-        settle(workflow, tasks[0] if tasks else None)
+        # Scene tasks are only waited for by their step task, which has ended.
+        await cancel_leftovers(self.session, self.bus, self.store, workflow)
+        settle(workflow, await self.repo.latest_step_task(workflow.id))
         await self.session.flush()
 
     async def list(

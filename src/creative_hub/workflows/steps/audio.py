@@ -1,72 +1,91 @@
-"""Step 5, audio: narration per scene (speech, sentence timings kept) and a music bed.
+"""Step 5, audio: narration per scene (a speech task each, sentence timings kept) and a
+music bed (one music task); see workflows/children.py. Mixing, with the music ducked
+under the speech, is done by compose.
 
-A line too long for its scene is spoken again faster (up to MAX_SPEEDUP), so narration
-stays inside the storyboard's timing and the film keeps its planned length.
+A line too long for its scene is spoken again faster (up to MAX_SPEEDUP, the speech
+task's fit_seconds), so narration stays inside the storyboard's timing and the film
+keeps its planned length.
 """
 
 from __future__ import annotations
 
-import asyncio
-from pathlib import Path
 from typing import Any
 
-from creative_hub.models.enums import WorkflowStep
-from creative_hub.providers.base import AudioResult, MusicRequest, SpeechRequest
-from creative_hub.tasks.job_io import save_output, workspace
+from creative_hub.models.enums import TaskType, WorkflowStep
 from creative_hub.tasks.registry import JobContext
+from creative_hub.workflows.children import SceneTask, run_scene_tasks
 from creative_hub.workflows.schemas import AudioData, MusicTrack, NarrationClip, Segment
-from creative_hub.workflows.steps.common import WorkflowState, each_scene
+from creative_hub.workflows.steps.common import WorkflowState
 
 MAX_SPEEDUP = 1.35
 LEAD_IN = 0.3  # seconds of picture before a scene's narration starts (see compose)
 TAIL = 0.3
+MUSIC_SEED = 7
 
 
-async def run(ctx: JobContext, state: WorkflowState) -> dict[str, Any]:
+def scene_tasks(state: WorkflowState) -> list[SceneTask]:
     script = {s["index"]: s for s in state.need(WorkflowStep.script)["scenes"]}
     board = state.need(WorkflowStep.storyboard)["scenes"]
     options = state.options
-    voice = ctx.runtime.providers.speech()
-
-    async def speak(scene: dict[str, Any], scratch: Path) -> NarrationClip:
-        index = int(scene["index"])
-        folder = scratch / f"scene-{index}"
-        await asyncio.to_thread(folder.mkdir)
-        text = script[index]["narration"]
-        room = max(1.0, float(scene["duration"]) - LEAD_IN - TAIL)
-        result: AudioResult = await voice.synthesize(
-            SpeechRequest(text=text, voice=options.voice), folder
+    step = WorkflowStep.audio.value
+    specs = [
+        SceneTask(
+            key=f"scene-{scene['index']}",
+            label=f"Scene {scene['index'] + 1}",
+            task_type=TaskType.speech,
+            input_data={
+                "text": script[int(scene["index"])]["narration"],
+                "voice": options.voice,
+                "fit_seconds": round(max(1.0, float(scene["duration"]) - LEAD_IN - TAIL), 3),
+                "max_speed": MAX_SPEEDUP,
+                "workflow_step": step,
+            },
         )
-        if result.duration > room:
-            speed = min(MAX_SPEEDUP, result.duration / room)
-            result = await voice.synthesize(
-                SpeechRequest(text=text, voice=options.voice, speed=round(speed, 2)), folder
+        for scene in board
+    ]
+    if options.music:
+        total = sum(float(s["duration"]) for s in board)
+        specs.append(
+            SceneTask(
+                key="music",
+                label="The music",
+                task_type=TaskType.music,
+                input_data={
+                    "duration": round(total, 2),
+                    "mood": options.music_mood,
+                    "seed": MUSIC_SEED,
+                    "workflow_step": step,
+                },
             )
-        saved = await save_output(ctx, result.path, "audio/wav", f"narration-{index + 1}.wav")
-        return NarrationClip(
-            index=index,
-            asset_id=saved["asset_id"],
-            url=saved["url"],
-            duration=round(result.duration, 3),
-            segments=[
-                Segment(start=round(s.start, 3), end=round(s.end, 3), text=s.text)
-                for s in result.segments
-            ],
         )
+    return specs
 
-    async with workspace(ctx) as scratch:
-        narration = await each_scene(ctx, state, board, lambda s: speak(s, scratch), "Narration")
-        music = None
-        if options.music:
-            await ctx.check_cancelled()
-            await state.progress(0.95, "Composing the music")
-            total = sum(float(s["duration"]) for s in board)
-            track = await ctx.runtime.providers.music().compose(
-                MusicRequest(duration=round(total, 2), mood=options.music_mood, seed=7),
-                scratch / "music",
+
+async def run(ctx: JobContext, state: WorkflowState) -> dict[str, Any]:
+    board = state.need(WorkflowStep.storyboard)["scenes"]
+    done = await run_scene_tasks(ctx, state, scene_tasks(state), "Audio track")
+    narration = []
+    for scene in board:
+        task = done[f"scene-{scene['index']}"]
+        output = task.output_data or {}
+        narration.append(
+            NarrationClip(
+                index=scene["index"],
+                asset_id=output["audio"]["asset_id"],
+                url=output["audio"]["url"],
+                duration=round(float(output["duration"]), 3),
+                segments=[Segment.model_validate(s) for s in output.get("segments", [])],
+                task_id=task.id,
             )
-            saved = await save_output(ctx, track.path, "audio/wav", "music.wav")
-            music = MusicTrack(
-                asset_id=saved["asset_id"], url=saved["url"], mood=options.music_mood
-            )
+        )
+    music = None
+    if "music" in done:
+        task = done["music"]
+        audio = (task.output_data or {})["audio"]
+        music = MusicTrack(
+            asset_id=audio["asset_id"],
+            url=audio["url"],
+            mood=state.options.music_mood,
+            task_id=task.id,
+        )
     return AudioData(narration=narration, music=music).model_dump(mode="json")
