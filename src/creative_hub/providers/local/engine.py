@@ -6,6 +6,8 @@ import asyncio
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
+from creative_hub.providers.local import cpu
+
 T = TypeVar("T")
 
 
@@ -30,5 +32,5 @@ class LazyEngine(Generic[T]):
         if self._value is None:
             async with self._lock:
                 if self._value is None:
-                    self._value = await asyncio.to_thread(self._load)
+                    self._value = await cpu.run(self._load)
         return self._value

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from creative_hub.providers.base import Progress, ProviderError, no_progress
+from creative_hub.providers.local import cpu
 
 _ABSOLUTE_PATH = re.compile(r"/(?:[^/\s'\":;,]+/)+[^/\s'\":;,]*")
 
@@ -87,6 +88,7 @@ async def run_ffmpeg(
         )
     except OSError as exc:
         raise ProviderError("ffmpeg_missing", f"Cannot start ffmpeg: {exc.strerror}.") from exc
+    cpu.lower_process(process.pid)
     assert process.stdout is not None and process.stderr is not None
     errors: deque[str] = deque(maxlen=_STDERR_LINES)
     stderr_task = asyncio.create_task(_collect(process.stderr, errors))

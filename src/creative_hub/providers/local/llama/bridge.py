@@ -15,6 +15,8 @@ import threading
 from collections.abc import AsyncGenerator, Callable
 from typing import Generic, TypeVar
 
+from creative_hub.providers.local import cpu
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -54,6 +56,7 @@ class ThreadStream(Generic[T, R]):
             return stop.is_set()
 
         def run() -> None:
+            cpu.lower_this_thread()  # threads llama.cpp starts from here inherit it
             try:
                 send(_Finished(self._produce(emit), None))
             except BaseException as exc:  # handed to the consumer, re-raised there

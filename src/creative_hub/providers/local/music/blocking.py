@@ -16,6 +16,7 @@ from contextvars import ContextVar
 from typing import TypeVar
 
 from creative_hub.providers.base import Progress
+from creative_hub.providers.local import cpu
 
 T = TypeVar("T")
 
@@ -65,7 +66,7 @@ async def run_blocking(
         _current.set(checkpoint)  # to_thread runs us in a copied context: this stays local
         return work(checkpoint)
 
-    future = asyncio.ensure_future(asyncio.to_thread(run))
+    future = asyncio.ensure_future(cpu.run(run))
     reported: tuple[float, str | None] | None = None
     low, high = span
     try:

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from creative_hub.providers.base import Progress, ProviderError
+from creative_hub.providers.local import cpu
 from creative_hub.providers.local.audio_io import FloatArray
 
 DEFAULT_SOUNDFONT = Path("/usr/share/sounds/sf2/TimGM6mb.sf2")
@@ -82,6 +83,7 @@ async def render_midi(
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,
     )
+    cpu.lower_process(process.pid)
     communicate = asyncio.ensure_future(process.communicate())
     needed = frames * FRAME_BYTES
     enough = False

@@ -8,6 +8,7 @@ import struct
 import numpy as np
 
 from creative_hub.providers.base import ProviderError
+from creative_hub.providers.local import cpu
 from creative_hub.providers.local.audio_io import FloatArray
 
 # espeak-ng's default rate, in words per minute, is what speed 1.0 means.
@@ -33,6 +34,7 @@ async def espeak_sentence(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+    cpu.lower_process(process.pid)
     try:
         out, err = await process.communicate(text.encode("utf-8"))
     except BaseException:

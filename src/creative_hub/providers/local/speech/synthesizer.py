@@ -23,6 +23,7 @@ from creative_hub.providers.base import (
     Voice,
     no_progress,
 )
+from creative_hub.providers.local import cpu
 from creative_hub.providers.local.audio_io import FloatArray
 from creative_hub.providers.local.engine import LazyEngine
 from creative_hub.providers.local.speech.assemble import join_sentences, trim_silence, write_output
@@ -139,7 +140,7 @@ class LocalSpeechSynthesizer:
         async with self._piper.slots:
             for sentence in sentences:
                 try:
-                    samples = await asyncio.to_thread(
+                    samples = await cpu.run(
                         speak_sentence, voice, sentence.text, length_scale
                     )
                 except Exception as exc:

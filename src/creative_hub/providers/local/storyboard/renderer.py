@@ -7,7 +7,6 @@ so in its description and on the frame itself.
 
 from __future__ import annotations
 
-import asyncio
 import io
 import random
 import secrets
@@ -25,6 +24,7 @@ from creative_hub.providers.base import (
     ProviderInfo,
     no_progress,
 )
+from creative_hub.providers.local import cpu
 from creative_hub.providers.local.engine import LazyEngine
 from creative_hub.providers.local.storyboard.fonts import CJK_PACKAGE_HINT, FontSet, find_fonts
 from creative_hub.providers.local.storyboard.ground import draw_ground
@@ -180,7 +180,7 @@ class StoryboardRenderer:
             raise ProviderError("engine_unavailable", str(exc)) from exc
         async with self._engine.slots:
             await progress(0.1, "Drawing the storyboard frame")
-            png = await asyncio.to_thread(
+            png = await cpu.run(
                 render_frame,
                 fonts,
                 prompt,

@@ -24,6 +24,7 @@ from creative_hub.providers.base import (
     Transcript,
     no_progress,
 )
+from creative_hub.providers.local import cpu
 from creative_hub.providers.local.engine import LazyEngine
 from creative_hub.providers.local.media_probe import probe
 from creative_hub.providers.local.whisper.model import WhisperModelFolder, locate_model
@@ -83,8 +84,8 @@ class LocalTranscriber:
         whisper = await self._engine.get()
         segments: list[TimedText] = []
         async with self._engine.slots:
-            pieces, info = await asyncio.to_thread(_start, whisper, samples, wanted)
-            while (piece := await asyncio.to_thread(next, pieces, None)) is not None:
+            pieces, info = await cpu.run(_start, whisper, samples, wanted)
+            while (piece := await cpu.run(next, pieces, None)) is not None:
                 text = str(piece.text).strip()
                 if text:
                     start = max(0.0, float(piece.start))

@@ -1,0 +1,249 @@
+"""What the hub adds over calling an OpenAI-compatible server directly (issue 7).
+
+A fake OpenAI-compatible server (its own process) streams chat tokens at a fixed rate.
+The same streams are read directly from it and through the hub (its own process: the
+admin adds the fake as a provider, a user chats with "<name>/<model>"), at 1 and 20
+concurrent streams. Figures: first-token latency and tokens/s per stream, hub vs direct.
+
+Targets: <= 5 ms added to the first token, >= 95% of direct throughput.
+
+    .venv/bin/python -m bench.providers [--tokens 100] [--interval-ms 10] [--rounds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import httpx
+
+from bench.http_load import (
+    BENCH_DIR,
+    HOST,
+    REPO,
+    VENV_BIN,
+    ServerConfig,
+    free_port,
+    start_server,
+    stop_server_proc,
+)
+
+WORK = BENCH_DIR / "results" / "work" / "providers"
+MODEL = "bench-model"
+
+
+# -- the fake provider (runs in its own process) --------------------------------------------
+
+
+def fake_app(tokens: int, interval: float) -> Any:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, Response, StreamingResponse
+    from starlette.routing import Route
+
+    async def models(_request: Request) -> Response:
+        return JSONResponse({"object": "list", "data": [{"id": MODEL, "object": "model"}]})
+
+    async def chat(request: Request) -> Response:
+        body = await request.json()
+
+        async def stream() -> AsyncIterator[bytes]:
+            def chunk(delta: dict[str, Any], finish: str | None = None) -> bytes:
+                choice = {"index": 0, "delta": delta, "finish_reason": finish}
+                return f"data: {json.dumps({'id': 'c', 'choices': [choice]})}\n\n".encode()
+
+            yield chunk({"role": "assistant", "content": ""})
+            start = time.perf_counter()
+            for i in range(tokens if body.get("max_tokens", 0) > 16 else 3):
+                # A fixed schedule (not sleep-after-send) so the rate does not drift.
+                await asyncio.sleep(max(0.0, start + i * interval - time.perf_counter()))
+                yield chunk({"content": f" tok{i}"})
+            yield chunk({}, "stop")
+            usage = {"prompt_tokens": 10, "completion_tokens": tokens}
+            yield f"data: {json.dumps({'id': 'c', 'choices': [], 'usage': usage})}\n\n".encode()
+            yield b"data: [DONE]\n\n"
+
+        return StreamingResponse(stream(), media_type="text/event-stream")
+
+    return Starlette(
+        routes=[
+            Route("/v1/models", models),
+            Route("/v1/chat/completions", chat, methods=["POST"]),
+        ]
+    )
+
+
+def serve_fake(port: int, tokens: int, interval: float) -> None:
+    import uvicorn
+
+    uvicorn.run(fake_app(tokens, interval), host=HOST, port=port, log_level="warning")
+
+
+def start_fake(tokens: int, interval: float) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(VENV_BIN / "python"), "-m", "bench.providers", "--serve-fake", str(port),
+         "--tokens", str(tokens), "--interval-ms", str(interval * 1000)],
+        cwd=REPO, stdin=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    base = f"http://{HOST}:{port}"
+    for _ in range(500):
+        try:
+            if httpx.get(f"{base}/v1/models", timeout=0.5).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            time.sleep(0.02)
+    stop_server_proc(proc)
+    raise RuntimeError("the fake provider did not start")
+
+
+# -- measuring ---------------------------------------------------------------------------
+
+
+Stream = Callable[[], Awaitable[dict[str, float]]]
+
+
+async def timed(
+    lines: AsyncIterator[str], started: float, token_of: Callable[[str], bool]
+) -> dict[str, float]:
+    first = last = 0.0
+    count = 0
+    async for line in lines:
+        if token_of(line):
+            last = time.perf_counter()
+            first = first or last
+            count += 1
+    return {
+        "first_token_ms": (first - started) * 1000,
+        "tokens_per_s": (count - 1) / (last - first) if count > 1 and last > first else 0.0,
+        "tokens": count,
+    }
+
+
+def direct_stream(client: httpx.AsyncClient, base: str) -> Stream:
+    body = {"model": MODEL, "messages": [{"role": "user", "content": "hi"}], "stream": True,
+            "max_tokens": 512, "stream_options": {"include_usage": True}}  # fmt: skip
+
+    async def run() -> dict[str, float]:
+        started = time.perf_counter()
+        async with client.stream("POST", f"{base}/v1/chat/completions", json=body) as r:
+            return await timed(r.aiter_lines(), started, lambda s: '"content": " tok' in s)
+
+    return run
+
+
+async def hub_stream(client: httpx.AsyncClient, headers: dict[str, str]) -> Stream:
+    r = await client.post(
+        "/api/chat/conversations", json={"model": f"fake/{MODEL}"}, headers=headers
+    )
+    r.raise_for_status()
+    url = f"/api/chat/conversations/{r.json()['id']}/messages"
+    sse = {**headers, "Accept": "text/event-stream"}
+
+    async def run() -> dict[str, float]:
+        started = time.perf_counter()
+        async with client.stream("POST", url, json={"content": "hi"}, headers=sse) as r:
+            r.raise_for_status()
+            is_delta = lambda s: s.startswith("data:") and '"content":" tok' in s  # noqa: E731
+            return await timed(r.aiter_lines(), started, is_delta)
+
+    return run
+
+
+async def measure(streams: list[Stream], rounds: int) -> dict[str, Any]:
+    results: list[dict[str, float]] = []
+    for _ in range(rounds):
+        results += await asyncio.gather(*(s() for s in streams))
+    firsts = [r["first_token_ms"] for r in results]
+    rates = [r["tokens_per_s"] for r in results]
+    return {
+        "streams": len(results),
+        "first_token_ms_p50": round(statistics.median(firsts), 2),
+        "first_token_ms_mean": round(statistics.fmean(firsts), 2),
+        "tokens_per_s_mean": round(statistics.fmean(rates), 1),
+        "tokens_min": min(r["tokens"] for r in results),
+    }
+
+
+async def register(client: httpx.AsyncClient, name: str) -> dict[str, str]:
+    body = {"email": f"{name}@example.com", "username": name, "password": "bench-pass-1"}
+    (await client.post("/api/auth/register", json=body)).raise_for_status()
+    r = await client.post("/api/auth/login", json={"username": name, "password": "bench-pass-1"})
+    r.raise_for_status()
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    interval = args.interval_ms / 1000
+    fake, fake_base = await asyncio.to_thread(start_fake, args.tokens, interval)
+    config = ServerConfig(backend="sqlite", database_url=f"sqlite+aiosqlite:///{WORK / 'b.db'}",
+                          data_dir=WORK / "data", migrate=True)  # fmt: skip
+    hub = await asyncio.to_thread(start_server, config, timeout=120)
+    results: dict[str, Any] = {"tokens": args.tokens, "interval_ms": args.interval_ms}
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+    try:
+        async with httpx.AsyncClient(base_url=hub.base, timeout=120, limits=limits) as client:
+            admin = await register(client, "benchadmin")
+            provider = {"kind": "openai_compatible", "name": "fake", "base_url": f"{fake_base}/v1"}
+            r = await client.post("/api/admin/providers", headers=admin, json=provider)
+            r.raise_for_status()
+            users = [await register(client, f"bench{i}") for i in range(20)]
+            for concurrency in (1, 20):
+                direct = [direct_stream(client, fake_base) for _ in range(concurrency)]
+                through = [await hub_stream(client, users[i]) for i in range(concurrency)]
+                await measure(direct[:1] + through[:1], 1)  # warm both paths
+                results[f"direct_x{concurrency}"] = await measure(direct, args.rounds)
+                results[f"hub_x{concurrency}"] = await measure(through, args.rounds)
+    finally:
+        await asyncio.to_thread(stop_server_proc, hub.proc)
+        await asyncio.to_thread(stop_server_proc, fake)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--tokens", type=int, default=100)
+    parser.add_argument("--interval-ms", type=float, default=10.0)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--serve-fake", type=int, default=0, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve_fake:
+        serve_fake(args.serve_fake, args.tokens, args.interval_ms / 1000)
+        return
+    results = asyncio.run(run(args))
+    print(f"fake provider: {args.tokens} tokens, one every {args.interval_ms} ms")
+    for n in (1, 20):
+        d, h = results[f"direct_x{n}"], results[f"hub_x{n}"]
+        added = h["first_token_ms_p50"] - d["first_token_ms_p50"]
+        share = (
+            100 * h["tokens_per_s_mean"] / d["tokens_per_s_mean"] if d["tokens_per_s_mean"] else 0
+        )
+        results[f"x{n}"] = {
+            "added_first_token_ms": round(added, 2),
+            "throughput_pct": round(share, 1),
+        }
+        print(
+            f"{n:>2} stream(s): first token p50 direct {d['first_token_ms_p50']} ms, hub "
+            f"{h['first_token_ms_p50']} ms (+{added:.2f} ms, target <= 5); tokens/s per stream "
+            f"direct {d['tokens_per_s_mean']}, hub {h['tokens_per_s_mean']} "
+            f"({share:.1f}%, target >= 95%)"
+        )
+    out = BENCH_DIR / "results" / "providers.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+    print(f"rerun: {sys.executable} -m bench.providers --tokens {args.tokens} "
+          f"--interval-ms {args.interval_ms} --rounds {args.rounds}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
