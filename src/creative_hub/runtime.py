@@ -19,6 +19,7 @@ from creative_hub.db.engine import create_engine, create_sessionmaker
 from creative_hub.events.base import EventBus
 from creative_hub.events.memory import MemoryEventBus
 from creative_hub.providers.catalog import build_provider_registry
+from creative_hub.providers.local import cpu as local_cpu
 from creative_hub.providers.registry import ProviderRegistry
 from creative_hub.providers.remote.manager import RemoteProviders
 from creative_hub.queue.base import JobQueue
@@ -73,6 +74,7 @@ class Runtime:
 
 
 def build_runtime(settings: Settings, handlers: HandlerRegistry | None = None) -> Runtime:
+    local_cpu.configure(settings.engine_nice)
     engine = create_engine(settings)
     sessionmaker = create_sessionmaker(engine)
     bus: EventBus = MemoryEventBus()

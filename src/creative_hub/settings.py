@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     ffmpeg_path: str = ""  # default the binary in the imageio-ffmpeg wheel
     # Jobs using one engine at once (each is CPU-bound; more than cores only adds latency).
     engine_slots: int = Field(default=1, ge=1, le=16)
+    # Nice steps engine threads and processes run below the server (0: the same
+    # priority): keeps the API responsive while the engines use every core.
+    engine_nice: int = Field(default=10, ge=0, le=19)
 
     # Remote and self-hosted providers (configured by the admin; issue 7).
     # Encrypts provider API keys at rest; empty means derived from the signing key.
