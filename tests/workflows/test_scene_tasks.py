@@ -302,3 +302,19 @@ async def test_a_step_lost_on_its_last_attempt_fails_and_no_scene_task_is_left_w
         tasks = await _until(client, wid, h, lambda ts: all(t["status"] in ENDED for t in ts))
     assert {t["id"] for t in tasks} == {t["id"] for t in before.values()}
     assert _by_scene(tasks)["scene-0"]["status"] == "succeeded"
+
+
+async def test_scene_tasks_need_no_free_worker_slot(build_app: BuildApp) -> None:
+    """One worker slot, held by the step task: its scene tasks still run (no deadlock)."""
+    async with build_app(queue_concurrency=1) as app, client_for(app) as client:
+        me = await register(client)
+        h = me["headers"]
+        wids = [await _ready_for_images(client, h) for _ in range(2)]
+        for wid in wids:
+            r = await client.post(f"/api/workflows/{wid}/steps/images/run", headers=h)
+            assert r.status_code == 202, r.text
+        for wid in wids:
+            body = await wait_workflow(client, wid, h)
+            assert body["status"] == "paused", body
+            tasks = await _scene_tasks(client, wid, h)
+            assert [t["status"] for t in tasks] == ["succeeded"] * 3
