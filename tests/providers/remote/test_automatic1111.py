@@ -194,3 +194,17 @@ async def test_img2img_sends_the_init_image(
     assert base64.b64decode(body["init_images"][0]) == source
     assert body["denoising_strength"] == 0.4
     assert (result.width, result.height) == (96, 64)
+
+
+async def test_connection_check(hub: Hub, webui: tuple[A1111Server, str]) -> None:
+    _, url = webui
+    await add(hub, url)
+    providers = await hub.client.get("/api/admin/providers", headers=hub.admin["headers"])
+    provider_id = providers.json()["items"][0]["id"]
+
+    r = await hub.client.post(
+        f"/api/admin/providers/{provider_id}/test", headers=hub.admin["headers"]
+    )
+
+    assert r.status_code == 200, r.text
+    assert r.json()["ok"] is True and r.json()["message"] == "2 checkpoints"

@@ -178,6 +178,30 @@ async def test_music_workflow(hub: Hub, comfy: tuple[ComfyUIServer, str], tmp_pa
     assert probe(wav).duration == pytest.approx(2.0, abs=0.05)
 
 
+async def test_without_websocket_the_history_is_polled(
+    hub: Hub, comfy: tuple[ComfyUIServer, str]
+) -> None:
+    server, url = comfy
+    server.websocket_enabled = False
+    await add(hub, url)
+
+    task = await hub.run("/api/images/generations", {**IMAGE, "model": "comfy/sd15"})
+
+    assert task["status"] == "succeeded", task
+    assert server.prompts[-1]["prompt"]["6"]["inputs"]["text"] == IMAGE["prompt"]
+
+
+async def test_node_failure_is_the_task_error(hub: Hub, comfy: tuple[ComfyUIServer, str]) -> None:
+    server, url = comfy
+    server.failing_class = "VAEDecode"
+    await add(hub, url)
+
+    task = await hub.run("/api/images/generations", {**IMAGE, "model": "comfy/sd15"})
+
+    assert task["error"]["code"] == "provider_error", task
+    assert "VAEDecode failed: CUDA out of memory." in task["error"]["message"]
+
+
 async def test_validation_errors_name_the_node(hub: Hub, comfy: tuple[ComfyUIServer, str]) -> None:
     _, url = comfy
     broken = copy.deepcopy(TXT2IMG)
@@ -225,3 +249,15 @@ async def test_malformed_prompt_answer(hub: Hub, comfy: tuple[ComfyUIServer, str
 
     assert task["error"]["code"] == "provider_error", task
     assert "prompt_id" in task["error"]["message"]
+
+
+async def test_connection_check(hub: Hub, comfy: tuple[ComfyUIServer, str]) -> None:
+    _, url = comfy
+    provider = await add(hub, url)
+
+    r = await hub.client.post(
+        f"/api/admin/providers/{provider['id']}/test", headers=hub.admin["headers"]
+    )
+
+    assert r.status_code == 200, r.text
+    assert r.json()["ok"] is True and r.json()["message"] == "ComfyUI 0.3.40"

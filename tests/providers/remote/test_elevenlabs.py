@@ -156,3 +156,15 @@ async def test_malformed_speech_response(hub: Hub, eleven: tuple[ElevenLabsServe
 
     assert task["error"]["code"] == "provider_error", task
     assert "audio_base64" in task["error"]["message"]
+
+
+async def test_connection_check(hub: Hub, eleven: tuple[ElevenLabsServer, str]) -> None:
+    server, url = eleven
+    good = await add(hub, url, server.api_key)
+
+    r = await hub.client.post(
+        f"/api/admin/providers/{good['id']}/test", headers=hub.admin["headers"]
+    )
+
+    assert r.status_code == 200, r.text
+    assert r.json()["ok"] is True and r.json()["message"] == "2 voices"

@@ -225,3 +225,18 @@ async def test_malformed_prediction(hub: Hub, replicate: Replicate) -> None:
 
     assert task["error"]["code"] == "provider_error", task
     assert "not a prediction" in task["error"]["message"]
+
+
+async def test_connection_check_reports_the_error(hub: Hub, replicate: Replicate) -> None:
+    await add(hub, replicate, key="r8_wrong_token_0000")
+    providers = await hub.client.get("/api/admin/providers", headers=hub.admin["headers"])
+    provider_id = providers.json()["items"][0]["id"]
+
+    r = await hub.client.post(
+        f"/api/admin/providers/{provider_id}/test", headers=hub.admin["headers"]
+    )
+
+    assert r.status_code == 200, r.text
+    result = r.json()
+    assert result["ok"] is False and result["error"]["code"] == "invalid_api_key", result
+    assert "did not pass a valid authentication token" in result["error"]["message"]

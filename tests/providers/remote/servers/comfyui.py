@@ -50,6 +50,9 @@ class Job:
 class ComfyUIServer:
     faults: Faults = field(default_factory=Faults)
     gate: asyncio.Event = field(default_factory=asyncio.Event)
+    websocket_enabled: bool = True
+    # A node class that raises when it runs (execution_error, as a missing model would).
+    failing_class: str | None = None
     # While clear, prompts wait in the queue (as behind another user's prompt).
     queue_open: asyncio.Event = field(default_factory=asyncio.Event)
     pending: list[Job] = field(default_factory=list)
@@ -129,6 +132,15 @@ class ComfyUIServer:
                         "timestamp": int(time.time() * 1000),
                     },
                 )
+                self.write_history(job, outputs, messages, "error", completed=False)
+                await self.send(cid, "executing", {"node": None, "prompt_id": pid})
+                return
+            if node["class_type"] == self.failing_class:
+                error = {"prompt_id": pid, "node_id": node_id, "node_type": node["class_type"],
+                         "executed": executed, "exception_message": "CUDA out of memory.",
+                         "exception_type": "torch.OutOfMemoryError", "traceback": [],
+                         "current_inputs": {}, "current_outputs": {}}  # fmt: skip
+                await event("execution_error", error)
                 self.write_history(job, outputs, messages, "error", completed=False)
                 await self.send(cid, "executing", {"node": None, "prompt_id": pid})
                 return
@@ -384,6 +396,9 @@ class ComfyUIServer:
         return JSONResponse(CHECKPOINTS)
 
     async def websocket(self, ws: WebSocket) -> None:
+        if not self.websocket_enabled:  # e.g. a proxy in front that does not pass upgrades
+            await ws.close(code=1008)
+            return
         await ws.accept()
         sid = ws.query_params.get("clientId") or uuid.uuid4().hex
         self.sockets[sid] = ws
