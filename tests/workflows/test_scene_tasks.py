@@ -201,6 +201,31 @@ async def test_a_failing_scene_fails_the_step_by_name_and_the_others_keep_their_
     assert _by_scene([t for t in tasks if t["id"] in old])["scene-1"]["status"] == "failed"
 
 
+async def test_cancelling_one_scene_task_in_history_fails_the_step_naming_it(
+    client: httpx.AsyncClient, gate: Gate
+) -> None:
+    gate.hold = {"scene-1"}
+    me = await register(client)
+    h = me["headers"]
+    wid = await _ready_for_images(client, h)
+    await client.post(f"/api/workflows/{wid}/steps/images/run", headers=h)
+    tasks = await _until(
+        client, wid, h, lambda ts: len(ts) == 3 and _by_scene(ts)["scene-1"]["status"] == "running"
+    )
+    scene = _by_scene(tasks)["scene-1"]["id"]
+    assert (await client.post(f"/api/tasks/{scene}/cancel", headers=h)).status_code == 200
+    body = await wait_workflow(client, wid, h)
+    assert body["status"] == "failed", body
+    assert body["error"]["code"] == "scene_cancelled"
+    assert body["error"]["message"].startswith("Scene 2 was cancelled."), body["error"]
+    by = _by_scene(await _scene_tasks(client, wid, h))
+    assert [by[k]["status"] for k in ("scene-0", "scene-1", "scene-2")] == [
+        "succeeded",
+        "cancelled",
+        "succeeded",
+    ]
+
+
 async def test_cancel_mid_step_cancels_the_running_and_waiting_scene_tasks(
     client: httpx.AsyncClient, gate: Gate
 ) -> None:
