@@ -168,3 +168,22 @@ async def test_connection_check(hub: Hub, eleven: tuple[ElevenLabsServer, str]) 
 
     assert r.status_code == 200, r.text
     assert r.json()["ok"] is True and r.json()["message"] == "2 voices"
+
+
+@pytest.mark.parametrize(
+    ("model", "sent"), [("eleven_multilingual_v2", None), ("eleven_flash_v2_5", "en")]
+)
+async def test_language_code_only_for_models_that_take_it(
+    hub: Hub, eleven: tuple[ElevenLabsServer, str], model: str, sent: str | None
+) -> None:
+    server, url = eleven
+    await add(hub, url, server.api_key, tts_model=model)
+    await hub.client.get("/api/audio/voices", headers=hub.user["headers"])
+
+    task = await hub.run(
+        "/api/audio/speech", {"text": "Hello.", "language": "en", "model": f"eleven/{RACHEL}"}
+    )
+
+    assert task["status"] == "succeeded", task
+    assert server.requests[-1]["model_id"] == model
+    assert server.requests[-1].get("language_code") == sent

@@ -240,3 +240,17 @@ async def test_connection_check_reports_the_error(hub: Hub, replicate: Replicate
     result = r.json()
     assert result["ok"] is False and result["error"]["code"] == "invalid_api_key", result
     assert "did not pass a valid authentication token" in result["error"]["message"]
+
+
+async def test_data_url_outputs_need_no_fetch(hub: Hub, replicate: Replicate) -> None:
+    server = replicate.server
+    server.data_urls = True
+    await add(hub, replicate, wait=5)
+
+    task = await hub.run("/api/images/generations", {**IMAGE, "model": FLUX})
+
+    assert task["status"] == "succeeded", task
+    assert server.file_hits == []
+    image = task["output_data"]["images"][0]
+    with Image.open(io.BytesIO(await fetch(hub, image["url"]))) as png:
+        assert (png.format, png.size) == ("PNG", (1024, 1024))

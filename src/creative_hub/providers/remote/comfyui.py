@@ -132,8 +132,8 @@ class ComfyRun:
                 if isinstance(frame, bytes):  # preview images
                     continue
                 message = json.loads(frame)
-                data = message.get("data") or {}
-                if data.get("prompt_id") != self.prompt_id:
+                data = message.get("data") if isinstance(message, dict) else None
+                if not isinstance(data, dict) or data.get("prompt_id") != self.prompt_id:
                     continue
                 if await self._event(str(message.get("type")), data):
                     return

@@ -34,6 +34,8 @@ from creative_hub.providers.remote.outputs import pcm_to_wav
 
 PCM_RATES = (16000, 22050, 24000, 44100)
 SOUND_MODEL = "eleven_text_to_sound_v2"
+# The models that take language_code (ElevenLabs' text-to-speech reference).
+LANGUAGE_MODELS = frozenset({"eleven_turbo_v2_5", "eleven_flash_v2_5"})
 # ElevenLabs' voice_settings.speed range.
 MIN_SPEED, MAX_SPEED = 0.7, 1.2
 
@@ -78,7 +80,8 @@ class ElevenLabsSpeech:
         }
         if request.speed != 1.0:
             body["voice_settings"] = {"speed": min(MAX_SPEED, max(MIN_SPEED, request.speed))}
-        if request.language:
+        if request.language and body["model_id"] in LANGUAGE_MODELS:
+            # Other models refuse language_code with an error: they detect the language.
             body["language_code"] = request.language
         rate = _rate(self.conn)
         await progress(0.05, "Speaking with ElevenLabs")

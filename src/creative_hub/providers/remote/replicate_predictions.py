@@ -8,6 +8,8 @@ make the hub request an arbitrary URL.
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import contextlib
 import fnmatch
 import re
@@ -57,7 +59,8 @@ class Prediction:
             if isinstance(output, dict)
             else (output if isinstance(output, list) else [output])
         )
-        return [u for u in items if isinstance(u, str) and u.startswith(("https://", "http://"))]
+        files = ("https://", "http://", "data:")  # sync-mode outputs may be data URLs
+        return [u for u in items if isinstance(u, str) and u.startswith(files)]
 
     def usage(self) -> dict[str, Any]:
         metrics = self.data.get("metrics")
@@ -166,6 +169,14 @@ class Predictions:
         )
 
     async def download(self, url: str) -> bytes:
+        if url.startswith("data:"):  # the file itself, nothing to fetch
+            header, _, payload = url.partition(",")
+            if not header.endswith(";base64"):
+                raise self.conn.http.malformed("a data URL output is not base64")
+            try:
+                return base64.b64decode(payload, validate=True)
+            except binascii.Error as exc:
+                raise self.conn.http.malformed("a data URL output is not base64") from exc
         if not self.allowed(url):
             raise self.conn.http.error(
                 PROVIDER_ERROR,

@@ -118,6 +118,11 @@ class ElevenLabsServer:
         text = body.get("text")
         if not isinstance(text, str) or not text:
             return self.invalid(["body", "text"], "Field required")
+        model = body.get("model_id", "eleven_multilingual_v2")
+        if body.get("language_code") and model not in ("eleven_turbo_v2_5", "eleven_flash_v2_5"):
+            return self.error(
+                400, "unsupported_language", f"Model '{model}' does not support language_code."
+            )
         if voice_id not in {v["voice_id"] for v in VOICES}:
             return self.error(
                 400, "voice_not_found", f"A voice with the voice_id {voice_id} was not found."

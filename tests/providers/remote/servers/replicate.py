@@ -8,6 +8,7 @@ held at the first step while `gate` is closed) -> succeeded | failed | canceled.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import re
 import uuid
@@ -106,6 +107,7 @@ class ReplicateServer:
     cancels: list[str] = field(default_factory=list)
     prefer: list[str | None] = field(default_factory=list)  # Prefer header of each create
     polls: int = 0
+    data_urls: bool = False  # outputs inline as data URLs (sync mode) instead of files
     file_hits: list[str] = field(default_factory=list)
     files: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     _runs: dict[str, asyncio.Task[None]] = field(default_factory=dict)
@@ -234,6 +236,8 @@ class ReplicateServer:
         base = self.delivery_base or self.base_url
 
         def put(name: str, body: bytes, mime: str) -> str:
+            if self.data_urls:
+                return f"data:{mime};base64,{base64.b64encode(body).decode()}"
             self.files[f"{pid}/{name}"] = (body, mime)
             return f"{base}/pbxt/{pid}/{name}"
 
