@@ -157,3 +157,13 @@ async def test_requests_without_the_csrf_token_are_refused(new_page: NewPage) ->
     await page.context.clear_cookies()
     forged = await page.request.post("/sign-in", form={"username": "x", "password": "y"})
     assert forged.status == 403
+
+
+async def test_a_double_click_creates_one_key(page: Page) -> None:
+    await page.goto("/account")
+    await page.get_by_label("Key name").fill("once")
+    await page.get_by_role("button", name="Create key").dblclick()
+    await expect(page.locator("[data-secret]")).to_be_visible()
+    await expect(page.locator("[data-key-name]")).to_have_count(1)
+    await page.reload()
+    await expect(page.locator("[data-key-name]")).to_have_count(1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.async_api import Page, expect
 
-from tests.web.conftest import NewPage, sign_up
+from tests.web.conftest import NewPage, Screenshot, sign_up
 
 BACKGROUND = "getComputedStyle(document.documentElement).backgroundColor"
 
@@ -54,7 +54,9 @@ async def test_chinese_from_accept_language(new_page: NewPage) -> None:
     await expect(page.get_by_label("用户名或邮箱")).to_be_visible()
 
 
-async def test_switching_language_translates_the_pages_and_is_remembered(page: Page) -> None:
+async def test_switching_language_translates_the_pages_and_is_remembered(
+    page: Page, screenshot: Screenshot
+) -> None:
     await page.get_by_role("button", name="简体中文").click()
     await expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     nav = page.get_by_role("navigation", name="主导航")
@@ -62,6 +64,7 @@ async def test_switching_language_translates_the_pages_and_is_remembered(page: P
         await expect(nav.get_by_role("link", name=label)).to_be_visible()
     await expect(page.get_by_role("heading", name="本月用量")).to_be_visible()
     await expect(page).to_have_title("仪表盘 · Creative Hub")
+    await screenshot(page, "dashboard-zh")
 
     await page.goto("/account")
     await expect(page.get_by_role("heading", name="账户设置")).to_be_visible()
