@@ -120,6 +120,7 @@ def create_app(
         prompts_router,
         workflows_router,
         admin_providers_router,
+        admin_users_router,
     ):
         app.include_router(router)
     # Pages (HTML): one router per feature package, same services as the JSON API.
