@@ -41,7 +41,9 @@ async def test_unknown_address_shows_a_friendly_404(page: Page, screenshot: Scre
     await screenshot(page, "404")
 
 
-async def test_small_screen_hides_the_sidebar_behind_a_menu_button(new_page: NewPage) -> None:
+async def test_small_screen_hides_the_sidebar_behind_a_menu_button(
+    new_page: NewPage, screenshot: Screenshot
+) -> None:
     small = await new_page(viewport={"width": 375, "height": 740})
     await sign_up(small)
     await small.goto("/")
@@ -52,5 +54,6 @@ async def test_small_screen_hides_the_sidebar_behind_a_menu_button(new_page: New
     await menu.click()
     await expect(dashboard_link).to_be_visible()
     await expect(small.locator("[data-menu-toggle]")).to_have_attribute("aria-expanded", "true")
+    await screenshot(small, "mobile-menu")
     await small.keyboard.press("Escape")
     await expect(dashboard_link).to_be_hidden()

@@ -287,14 +287,40 @@
   });
 
   // --- live task progress (GET /api/tasks/{id}/events) ------------------------------------
+  // A browser opens at most 6 HTTP/1.1 connections to a host: follow a few tasks at a time
+  // and queue the rest, so streams never starve page requests.
+  var MAX_STREAMS = 3;
+  var streams = 0;
+  var waiting = [];
+
+  function released() {
+    streams -= 1;
+    while (waiting.length && streams < MAX_STREAMS) {
+      var next = waiting.shift();
+      if (next.isConnected) follow(next);
+    }
+  }
+
   function follow(node) {
     if (node.hasAttribute("data-following") || TERMINAL[node.getAttribute("data-status")]) return;
     if (!window.EventSource) return;
+    if (streams >= MAX_STREAMS) {
+      if (waiting.indexOf(node) < 0) waiting.push(node);
+      return;
+    }
+    streams += 1;
     node.setAttribute("data-following", "");
+    var open = true;
     var bar = node.querySelector("progress");
     var status = node.querySelector("[data-task-status]");
     var message = node.querySelector("[data-task-message]");
     var source = new EventSource(node.getAttribute("data-task-events"));
+    function stop() {
+      if (!open) return;
+      open = false;
+      source.close();
+      released();
+    }
     function show(percent, text) {
       if (bar && typeof percent === "number") bar.value = percent;
       if (message && typeof text === "string") message.textContent = text;
@@ -309,17 +335,17 @@
       node.setAttribute("data-status", task.status);
       if (status) status.textContent = t("status_" + task.status, task.status);
       if (TERMINAL[task.status]) {
-        source.close();
+        stop();
         if (task.status === "succeeded" && bar) bar.value = 100;
         node.dispatchEvent(new CustomEvent("task:done", { bubbles: true, detail: task }));
       }
     });
     source.addEventListener("deleted", function () {
-      source.close();
+      stop();
       node.remove();
     });
     // Stop following when htmx swaps the element away.
-    node.addEventListener("htmx:beforeCleanupElement", function () { source.close(); });
+    node.addEventListener("htmx:beforeCleanupElement", stop);
   }
 
   function init(root) {
