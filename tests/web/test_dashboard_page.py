@@ -10,7 +10,7 @@ from playwright.async_api import Page, expect
 
 from creative_hub.tasks.registry import HandlerRegistry
 from tests.support.tasks import Script, create_task, install_scripted_handler
-from tests.web.conftest import Screenshot
+from tests.web.conftest import NewPage, Screenshot, sign_up
 
 AXE = Path(__file__).parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -59,11 +59,15 @@ async def test_the_dashboard_lists_providers_and_usage(page: Page) -> None:
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-async def test_the_dashboard_has_no_serious_accessibility_violations(
-    page: Page, scheme: str
+@pytest.mark.parametrize("path", ["/", "/account", "/admin", "/sign-in"])
+async def test_no_serious_accessibility_violations(
+    new_page: NewPage, path: str, scheme: str
 ) -> None:
-    await page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
-    await page.reload()
+    """axe-core (npm) on the dashboard and the other shell pages, in both themes."""
+    page = await new_page(color_scheme=scheme)
+    if path != "/sign-in":
+        await sign_up(page)
+    await page.goto(path)
     # evaluate() is not subject to the page's CSP (an injected <script> would be).
     await page.evaluate(AXE.read_text())
     result = await page.evaluate("axe.run(document, {resultTypes: ['violations']})")
