@@ -84,7 +84,7 @@ class ProvidersService:
         health = connection.health() if live and connection else None
         try:
             capabilities = [c.value for c in kind_spec(record.kind).adapters]
-        except ProviderError:
+        except Exception:  # a kind whose module is missing or broken: still listed, editable
             capabilities = []
         return ProviderRead(
             id=record.id,

@@ -8,9 +8,10 @@ message_stop (end; there is no [DONE]); `error` events can follow a 200; `ping` 
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from typing import Any
+
+import orjson
 
 from creative_hub.providers.base import (
     Capability,
@@ -139,8 +140,8 @@ class AnthropicChat:
 
     def _data(self, raw: str) -> dict[str, Any]:
         try:
-            data = json.loads(raw)
-        except ValueError as exc:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
             raise self.http.malformed("a stream event is not JSON") from exc
         if not isinstance(data, dict):
             raise self.http.malformed("a stream event is not an object")

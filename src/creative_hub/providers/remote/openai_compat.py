@@ -8,10 +8,11 @@ transcription live in openai_media.py.
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlsplit
+
+import orjson
 
 from creative_hub.providers.base import (
     Capability,
@@ -144,8 +145,8 @@ class OpenAIChat:
 
     def _chunk(self, data: str) -> dict[str, Any]:
         try:
-            chunk = json.loads(data)
-        except ValueError as exc:
+            chunk = orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
             raise self.http.malformed("a stream event is not JSON") from exc
         if not isinstance(chunk, dict):
             raise self.http.malformed("a stream event is not an object")
