@@ -172,12 +172,21 @@
   function setBusy(form, busy) {
     var buttons = form.querySelectorAll('button[type="submit"], button:not([type])');
     Array.prototype.forEach.call(buttons, function (button) {
+      var label = button.getAttribute("data-busy-label");
       if (busy) {
         button.setAttribute("aria-busy", "true");
         button.disabled = true;
+        if (label && !button.hasAttribute("data-idle-label")) {
+          button.setAttribute("data-idle-label", button.textContent);
+          button.textContent = label;
+        }
       } else {
         button.removeAttribute("aria-busy");
         button.disabled = false;
+        if (button.hasAttribute("data-idle-label")) {
+          button.textContent = button.getAttribute("data-idle-label");
+          button.removeAttribute("data-idle-label");
+        }
       }
     });
     if (busy) form.setAttribute("data-submitting", "");
