@@ -1,7 +1,7 @@
 """Server render time of the shell's pages under load, and what the browser downloads.
 
     .venv/bin/python -m bench.pages                 # 10k seeded tasks, SQLite, 20 users
-    .venv/bin/python -m bench.pages --tasks 100000 --duration 15
+    .venv/bin/python -m bench.pages --tasks 100000 --duration 15 --workers 2
 
 A fresh SQLite database in bench/results/pages/ is seeded by bench/seed.py (the bench user
 is its first account, so an administrator), the real server runs in its own process
@@ -48,7 +48,19 @@ PAGES = [
     ("account", "/account", True, 200),
     ("admin", "/admin", True, 200),
     ("not_found", "/no/such/page", True, 404),
+    # The feature pages (chat ... workflows): each lists the user's latest work.
+    ("chat", "/chat", True, 200),
+    ("prompts", "/prompts", True, 200),
+    ("images", "/images", True, 200),
+    ("videos", "/videos", True, 200),
+    ("audio", "/audio", True, 200),
+    ("history", "/history", True, 200),
+    ("history_search", "/history?q=lighthouse&status=succeeded", True, 200),
+    ("history_filter", "/history?type=speech&from=2020-01-01", True, 200),
+    ("workflows", "/workflows", True, 200),
 ]
+# Pages whose stylesheets and scripts are counted too (the feature pages add their own).
+ASSET_PAGES = ["/", "/chat", "/images", "/workflows"]
 TARGET_P99_MS = 50.0
 TARGET_ASSET_KB = 100.0
 
@@ -79,9 +91,9 @@ def browser_session(server: Server) -> str:
         conn.close()
 
 
-def asset_bytes(server: Server, cookie: str) -> dict[str, Any]:
-    """Every stylesheet and script the dashboard links, raw and gzip-compressed."""
-    _, _, html = _get(server.port, "/", {"Cookie": cookie, "Accept": "text/html"})
+def asset_bytes(server: Server, cookie: str, page: str = "/") -> dict[str, Any]:
+    """Every stylesheet and script a page links, raw and gzip-compressed."""
+    _, _, html = _get(server.port, page, {"Cookie": cookie, "Accept": "text/html"})
     links = re.findall(r'<(?:link[^>]+href|script[^>]+src)="(/static/[^"]+\.(?:css|js)[^"]*)"',
                        html.decode())  # fmt: skip
     files = []
@@ -136,17 +148,18 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=10_000, help="tasks seeded for the user")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per page")
     parser.add_argument("--only", help="comma-separated page names")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (2+: Redis bus)")
     args = parser.parse_args()
 
     WORK.mkdir(parents=True, exist_ok=True)
     url = f"sqlite+aiosqlite:///{WORK / 'pages.db'}"
     seeded = asyncio.run(seed("sqlite", url, tasks=args.tasks, data_dir=WORK / "data"))
-    config = ServerConfig("sqlite", url, WORK / "data", 1, log_dir=WORK / "logs")
+    config = ServerConfig("sqlite", url, WORK / "data", args.workers, log_dir=WORK / "logs")
     server = start_server(config)
     try:
         cookie = browser_session(server)
         results: dict[str, Any] = {
-            "backend": "sqlite", "tasks": seeded.tasks, "users": USERS,
+            "backend": "sqlite", "workers": args.workers, "tasks": seeded.tasks, "users": USERS,
             "duration_s": args.duration, "cpus": os.cpu_count(),
             "loadavg_before": round(os.getloadavg()[0], 2), "pages": {},
         }  # fmt: skip
@@ -168,6 +181,9 @@ def main() -> None:
                 flush=True,
             )
         results["assets"] = asset_bytes(server, cookie)
+        results["assets_by_page"] = {
+            page: asset_bytes(server, cookie, page) for page in ASSET_PAGES
+        }
         results["seed"] = {k: v for k, v in asdict(seeded).items() if k in ("tasks", "seconds")}
     finally:
         stop_server_proc(server.proc)
