@@ -99,7 +99,8 @@ async def speech(ctx: JobContext) -> JobResult:
             Capability.speech.value,
             job.provider or "local",
             "characters",
-            len(data["text"]),
+            # The provider's own bill when it reports one (ElevenLabs' character-cost).
+            result.info.get("characters_billed", len(data["text"])),
             job.model,
         )
     )

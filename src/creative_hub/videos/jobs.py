@@ -29,6 +29,8 @@ async def _video_result(
     stem: str,
     extra: dict[str, Any],
     thumbnail: bytes | None = None,
+    provider: str = "local",
+    model: str | None = "ffmpeg",
 ) -> JobResult:
     if thumbnail is None:
         from creative_hub.videos.thumbnails import video_thumbnail  # PyAV on first use
@@ -49,9 +51,9 @@ async def _video_result(
     return JobResult(
         output_data=output,
         output_urls=[video["url"]],
-        provider="local",
-        model="ffmpeg",
-        usage=[Usage("video", "local", "video_seconds", result.duration, "ffmpeg")],
+        provider=provider,
+        model=model,
+        usage=[Usage("video", provider, "video_seconds", result.duration, model)],
     )
 
 
@@ -113,15 +115,19 @@ async def image_to_video(ctx: JobContext) -> JobResult:
     async with workspace(ctx) as scratch:
         asset, path = await input_file(ctx, data["asset_id"], scratch, "image")
         source = await asyncio.to_thread(path.read_bytes)
-        result = await ctx.runtime.providers.image_to_video().animate(
-            _clip(data, path), scratch, progress_between(ctx, 5, 95)
+        # The provider the request named ('<provider>/<model>'), else the default one.
+        name, animator, model_id = ctx.runtime.providers.resolve(
+            Capability.image_to_video, data.get("model")
         )
+        result = await animator.animate(_clip(data, path), scratch, progress_between(ctx, 5, 95))
         return await _video_result(
             ctx,
             result,
             "clip",
             {"source_asset_id": str(asset.id)},
             thumbnail=await asyncio.to_thread(_webp, source),
+            provider=name,
+            model=model_id or ("ffmpeg" if name == "local" else None),
         )
 
 

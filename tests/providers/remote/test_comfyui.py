@@ -153,6 +153,7 @@ async def test_image_to_video_uploads_the_image(hub: Hub, comfy: tuple[ComfyUISe
     )
 
     assert task["status"] == "succeeded", task
+    assert task["provider"] == "comfy"  # the default image-to-video provider
     uploaded = [(name, body) for (kind, _, name), body in server.files.items() if kind == "input"]
     assert [body for _, body in uploaded] == [source]
     graph = server.prompts[-1]["prompt"]

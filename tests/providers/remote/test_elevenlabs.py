@@ -52,6 +52,7 @@ async def test_speech_writes_wav_and_subtitles_from_the_alignment(
     hub: Hub, eleven: tuple[ElevenLabsServer, str]
 ) -> None:
     server, url = eleven
+    server.cost_per_character = 0.5
     await add(hub, url, server.api_key, sample_rate=22050)
     voices = await hub.client.get("/api/audio/voices", headers=hub.user["headers"])
     assert f"eleven/{RACHEL}" in {v["model"] for v in voices.json()["items"]}, voices.text
@@ -64,7 +65,12 @@ async def test_speech_writes_wav_and_subtitles_from_the_alignment(
     assert sent["query"] == {"output_format": "pcm_22050"}
     assert sent["text"] == TEXT and sent["model_id"] == "eleven_multilingual_v2"
     out = task["output_data"]
-    assert out["characters_billed"] == len(TEXT)  # the provider's own figure
+    billed = (len(TEXT) + 1) // 2
+    assert out["characters_billed"] == billed  # the provider's own figure...
+    dashboard = await hub.client.get("/api/dashboard", headers=hub.user["headers"])
+    usage = dashboard.json()["usage"]["by_capability"]
+    (speech,) = [u for u in usage if u["unit"] == "characters"]
+    assert (speech["provider"], speech["quantity"]) == ("eleven", billed)  # ...is recorded
     audio = await fetch(hub, out["audio"]["url"])
     assert wav_seconds(audio) == pytest.approx(len(TEXT) * 0.06, abs=0.01)
     cues = parse_srt((await fetch(hub, out["srt_url"])).decode())

@@ -55,7 +55,6 @@ async def add(hub: Hub, rep: Replicate, key: str | None = None, **extra: Any) ->
             "video_model": "minimax/video-01",
             **extra,
         },
-        default_for=["image_to_video"],
     )
 
 
@@ -129,10 +128,18 @@ async def test_image_to_video(hub: Hub, replicate: Replicate) -> None:
 
     task = await hub.run(
         "/api/videos/image-to-video",
-        {"asset_id": asset_id, "duration": 2, "width": 320, "height": 240, "motion": "pan_left"},
+        {
+            "asset_id": asset_id,
+            "duration": 2,
+            "width": 320,
+            "height": 240,
+            "motion": "pan_left",
+            "model": "rep",  # not the default image-to-video provider: named
+        },
     )
 
     assert task["status"] == "succeeded", task
+    assert task["provider"] == "rep"
     sent = server.created[-1]["input"]
     assert sent["prompt"] == "pan left, smooth camera motion"
     prefix = "data:image/png;base64,"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -53,6 +54,8 @@ class ElevenLabsServer:
     api_key: str = "sk_test_elevenlabs_key"
     faults: Faults = field(default_factory=Faults)
     requests: list[dict[str, Any]] = field(default_factory=list)
+    # Credits per character (Flash/Turbo models bill half): the character-cost header.
+    cost_per_character: float = 1.0
 
     @staticmethod
     def error(status: int, code: str, message: str) -> JSONResponse:
@@ -136,7 +139,7 @@ class ElevenLabsServer:
         pcm = tone_pcm(per_char * len(text), rate, 220.0)
         audio, mime = self.encode(fmt, pcm, rate)
         headers = {
-            "character-cost": str(len(text)),
+            "character-cost": str(math.ceil(len(text) * self.cost_per_character)),
             "request-id": uuid.uuid4().hex,
             "history-item-id": uuid.uuid4().hex,
         }
