@@ -262,3 +262,26 @@ async def test_connection_check(hub: Hub, comfy: tuple[ComfyUIServer, str]) -> N
 
     assert r.status_code == 200, r.text
     assert r.json()["ok"] is True and r.json()["message"] == "ComfyUI 0.3.40"
+
+
+async def test_audio_workflow_serves_sound_effects_too(
+    hub: Hub, comfy: tuple[ComfyUIServer, str], tmp_path: Any
+) -> None:
+    server, url = comfy
+    await add(hub, url)
+    models = await hub.client.get("/api/audio/models", headers=hub.user["headers"])
+    listed = {(m["capability"], m["id"]) for m in models.json()["items"]}
+    assert {("music", "comfy/stable-audio"), ("sound_effects", "comfy/stable-audio")} <= listed
+
+    task = await hub.run(
+        "/api/audio/sound-effects",
+        {"prompt": "door creak", "duration": 1.5, "model": "comfy/stable-audio"},
+    )
+
+    assert task["status"] == "succeeded", task
+    graph = server.prompts[-1]["prompt"]
+    assert graph["2"]["inputs"]["text"] == "door creak"
+    assert graph["4"]["inputs"]["seconds"] == 1.5
+    wav = tmp_path / "effect.wav"
+    wav.write_bytes(await fetch(hub, task["output_data"]["audio"]["url"]))
+    assert probe(wav).duration == pytest.approx(1.5, abs=0.05)
