@@ -167,6 +167,14 @@ async def test_a_provider_can_be_the_default_for_a_capability(
     events = await chat(hub, None)  # type: ignore[arg-type]  (no model: the default)
     assert next(d for k, d in events if k == "start")["model"] == "oa/gpt-test"
 
+    # The provider's own default model: what a request without a model id gets.
+    settings = {"default_models": {"text": "house-model"}}
+    await hub.client.patch(f"{URL}/{created['id']}", headers=hub.admin["headers"],
+                           json={"settings": settings})  # fmt: skip
+    events = await chat(hub, "oa")
+    assert next(d for k, d in events if k == "start")["model"] == "oa/house-model"
+    assert fake.requests[-1]["body"]["model"] == "house-model"
+
     await hub.client.patch(f"{URL}/{created['id']}", json={"default_for": []},
                            headers=hub.admin["headers"])  # fmt: skip
     items = (await hub.client.get("/api/chat/models", headers=hub.user["headers"])).json()["items"]

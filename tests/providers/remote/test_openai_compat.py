@@ -230,6 +230,7 @@ async def test_speech_and_transcription(
     )
     assert task["status"] == "succeeded", task
     assert task["output_data"]["text"] == "Hello there. General Kenobi."
+    assert task["output_data"]["language"] == "en"  # verbose_json says "english"
     assert [s["text"] for s in task["output_data"]["segments"]] == [
         "Hello there.",
         "General Kenobi.",

@@ -82,8 +82,7 @@ class AnthropicChat:
 
     def _body(self, request: TextRequest, messages: list[dict[str, str]]) -> dict[str, Any]:
         models = self.connection.models(Capability.text)
-        model = request.model or self.connection.config.setting("default_model")
-        model = model or (models[0].id if models else None)
+        model = request.model or (models[0].id if models else None)
         if not model:
             raise self.http.error("provider_error", "no model given and the provider lists none.")
         system, turns = to_messages(messages)

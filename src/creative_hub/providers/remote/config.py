@@ -173,15 +173,24 @@ class Connection:
         }
 
     def models(self, capability: Capability) -> tuple[ModelInfo, ...]:
-        """Cached; empty until the first fetch (requests then accept any model id)."""
+        """Cached; empty until the first fetch (requests then accept any model id). The
+        model named in settings (`default_models: {"text": "id"}`) comes first: it is what
+        a request without a model gets."""
         configured = self._configured_models()
         source = configured if configured is not None else (self._models or {})
-        return tuple(source.get(capability, ()))
+        models = tuple(source.get(capability, ()))
+        default = (self.config.setting("default_models") or {}).get(capability.value)
+        if default:
+            first = [m for m in models if m.id == default] or [ModelInfo(default, default)]
+            models = (first[0], *(m for m in models if m.id != default))
+        return models
 
     def models_stale(self) -> bool:
         if self._configured_models() is not None or self.spec.list_models is None:
             return False
-        return self._models is None or time.monotonic() - self._models_at > self.models_ttl
+        # After a failure, try again sooner than the TTL, but not on every poll.
+        wait = self.models_ttl if self._models is not None else min(self.models_ttl, 60.0)
+        return self._models_at == 0.0 or time.monotonic() - self._models_at > wait
 
     async def refresh_models(self) -> ModelsByCapability:
         if self.spec.list_models is None or self._configured_models() is not None:

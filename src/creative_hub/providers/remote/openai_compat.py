@@ -95,8 +95,7 @@ class OpenAIChat:
 
     def _model(self, request: TextRequest) -> str:
         models = self.connection.models(Capability.text)
-        model = request.model or self.connection.config.setting("default_model")
-        model = model or (models[0].id if models else None)
+        model = request.model or (models[0].id if models else None)
         if not model:
             raise self.http.error("provider_error", "no model given and the provider lists none.")
         return str(model)

@@ -88,8 +88,7 @@ class OpenAIImages:
         self, request: ImageRequest, progress: Progress = no_progress
     ) -> GeneratedImage:
         models = self.connection.models(Capability.image)
-        model = request.model or self.connection.config.setting("image_model")
-        model = str(model or (models[0].id if models else "dall-e-3"))
+        model = str(request.model or (models[0].id if models else "dall-e-3"))
         body: dict[str, Any] = {
             "model": model,
             "prompt": request.prompt,
@@ -177,8 +176,17 @@ class OpenAISpeech:
         )
 
 
+def iso_language(name: str) -> str:
+    """verbose_json names the language in English ("english"); the hub uses ISO codes."""
+    from babel import Locale  # loaded on first use
+
+    codes = {v.lower(): k for k, v in Locale("en").languages.items() if "_" not in k}
+    return str(codes.get(name.lower(), name))
+
+
 class OpenAITranscriber:
-    """The model comes from settings.transcription_model (whisper-1 by default)."""
+    """The model: settings.default_models.transcription, else the first listed, else
+    whisper-1 (the Transcriber protocol takes no model)."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -192,7 +200,7 @@ class OpenAITranscriber:
     ) -> Transcript:
         config = self.connection.config
         models = self.connection.models(Capability.transcription)
-        model = config.setting("transcription_model") or (models[0].id if models else "whisper-1")
+        model = models[0].id if models else "whisper-1"
         response_format = config.setting("transcription_format", "verbose_json")
         data: dict[str, str] = {"model": str(model), "response_format": response_format}
         if language:
@@ -215,7 +223,7 @@ class OpenAITranscriber:
             segments = (TimedText(0.0, duration, reply["text"].strip()),)
         duration = duration or (segments[-1].end if segments else 0.0)
         return Transcript(
-            language=str(reply.get("language") or language or ""),
+            language=language or iso_language(str(reply.get("language") or "")),
             duration=duration,
             segments=segments,
         )
