@@ -76,7 +76,12 @@ async def images_page(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     items, next_cursor = await _gallery(user, tasks, cursor)
-    context: dict[str, Any] = {"nav": "images", "tasks": items, "next_cursor": next_cursor}
+    context: dict[str, Any] = {
+        "nav": "images",
+        "tasks": items,
+        "stream_ids": feature_forms.streamed_ids(items),
+        "next_cursor": next_cursor,
+    }
     if cursor and wants_partial(request):  # "Load more"
         return render(request, "images/_gallery_page.html", context)
     form: dict[str, Any] = {"count": 1, "size": "1024x576"}

@@ -20,6 +20,7 @@ from creative_hub.models.enums import TaskStatus, TaskType
 from creative_hub.tasks.endpoints import TaskServiceDep
 from creative_hub.tasks.repository import TaskFilters
 from creative_hub.tasks.schemas import TaskRead
+from creative_hub.web import feature_forms
 from creative_hub.web.deps import PageUser
 from creative_hub.web.render import render, wants_partial
 
@@ -66,6 +67,7 @@ async def history(
         created_before=datetime.combine(end + timedelta(days=1), time.min, UTC) if end else None,
     )
     rows, next_cursor = await tasks.list(user, filters, limit=PAGE_SIZE, cursor=cursor)
+    items = [TaskRead.from_model(t) for t in rows]
     query = {
         "type": task_type.value if task_type else "",
         "status": task_status.value if task_status else "",
@@ -75,7 +77,8 @@ async def history(
     }
     context: dict[str, Any] = {
         "nav": "history",
-        "tasks": [TaskRead.from_model(t) for t in rows],
+        "tasks": items,
+        "stream_ids": feature_forms.streamed_ids(items),
         "next_cursor": next_cursor,
         "more_url": "/history?" + urlencode({**query, "cursor": next_cursor or ""}),
         "query": query,
@@ -107,10 +110,17 @@ async def task_detail(
 
 @router.get("/{task_id}/card", response_class=HTMLResponse)
 async def task_card(
-    task_id: uuid.UUID, request: Request, user: PageUser, tasks: TaskServiceDep
+    task_id: uuid.UUID,
+    request: Request,
+    user: PageUser,
+    tasks: TaskServiceDep,
+    poll: Annotated[bool, Query()] = False,
 ) -> Response:
     task = TaskRead.from_model(await tasks.get(user, task_id))
-    return render(request, "history/_card.html", {"task": task})
+    context: dict[str, Any] = {"task": task}
+    if poll:  # a card that polls keeps polling (see feature_forms.streamed_ids)
+        context["stream_ids"] = set()
+    return render(request, "history/_card.html", context)
 
 
 @router.post("/{task_id}/retry", response_class=HTMLResponse)

@@ -65,9 +65,11 @@ async def videos_page(
     rows, next_cursor = await tasks.list(
         user, TaskFilters(task_types=VIDEO_TYPES), limit=RESULTS_SIZE, cursor=cursor
     )
+    items = [TaskRead.from_model(t) for t in rows]
     context: dict[str, Any] = {
         "nav": "videos",
-        "tasks": [TaskRead.from_model(t) for t in rows],
+        "tasks": items,
+        "stream_ids": feature_forms.streamed_ids(items),
         "next_cursor": next_cursor,
     }
     if cursor and wants_partial(request):  # "Load more"

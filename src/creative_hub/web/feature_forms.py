@@ -3,6 +3,7 @@ errors become short, translated messages shown next to each field."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -18,6 +19,7 @@ from creative_hub.models.asset import Asset
 from creative_hub.models.enums import TaskStatus, TaskType
 from creative_hub.models.user import User
 from creative_hub.tasks.repository import TaskFilters
+from creative_hub.tasks.schemas import TaskRead
 from creative_hub.tasks.service import TaskService
 from creative_hub.web.render import _
 
@@ -25,6 +27,9 @@ M = TypeVar("M", bound=BaseModel)
 FORM = "__all__"  # the key of an error that belongs to the whole form
 Errors = dict[str, str]
 _COPY_CHUNK = 1024 * 1024
+# Live event streams per list of tasks: a browser keeps ~6 connections to a site over
+# HTTP/1.1, and the page needs some for itself; the other running cards poll.
+STREAMS_PER_LIST = 3
 
 
 def values(form: FormData, *, lists: Iterable[str] = ()) -> dict[str, Any]:
@@ -138,3 +143,9 @@ async def recent_media(
             audio = out["audio"]
             found.append(Media(audio["asset_id"], "audio", audio["url"], None, label))
     return found
+
+
+def streamed_ids(tasks: list[TaskRead], limit: int = STREAMS_PER_LIST) -> set[uuid.UUID]:
+    """The running tasks of a list that follow their events live (the newest few)."""
+    live = [t.id for t in tasks if not t.status.is_terminal]
+    return set(live[:limit])
