@@ -110,7 +110,7 @@ class ComfyRun:
                 max_size=2**24,
                 additional_headers={"Authorization": f"Bearer {key}"} if key else None,
             )
-        except (OSError, TimeoutError, Exception) as exc:  # no websocket: poll the history
+        except Exception as exc:  # refused, no upgrade, unreachable: poll the history instead
             log.info("comfyui_no_websocket", provider=self.conn.name, error=type(exc).__name__)
             return None
 
@@ -182,11 +182,13 @@ class ComfyRun:
         if self.prompt_id is None:
             return
         with contextlib.suppress(ProviderError):
-            await self.conn.http.request("POST", "queue", json={"delete": [self.prompt_id]},
-                                         call_timeout=10)  # fmt: skip
+            await self.conn.http.request(
+                "POST", "queue", json={"delete": [self.prompt_id]}, call_timeout=10
+            )
         with contextlib.suppress(ProviderError):
-            await self.conn.http.request("POST", "interrupt", json={"prompt_id": self.prompt_id},
-                                         call_timeout=10)  # fmt: skip
+            await self.conn.http.request(
+                "POST", "interrupt", json={"prompt_id": self.prompt_id}, call_timeout=10
+            )
 
     async def fetch(self, file: dict[str, str]) -> bytes:
         response = await self.conn.http.request("GET", "view", params=file)
@@ -242,9 +244,12 @@ class _ComfyAdapter:
         return chosen
 
     async def execute(
-        self, workflow: Workflow, values: dict[str, Any], progress: Progress,
+        self,
+        workflow: Workflow,
+        values: dict[str, Any],
+        progress: Progress,
         image: bytes | None = None,
-    ) -> tuple[ComfyRun, list[dict[str, str]]]:  # fmt: skip
+    ) -> tuple[ComfyRun, list[dict[str, str]]]:
         run = ComfyRun(self.conn, progress)
         if image is not None:
             values["image"] = await run.upload(image, f"hub-{uuid.uuid4().hex}.png")
@@ -358,8 +363,10 @@ def classify(response: httpx.Response, message: str) -> ProviderError | None:
     parts = []
     for node, info in errors.items():
         for err in (info or {}).get("errors", [])[:3]:
-            parts.append(f"node {node} ({info.get('class_type')}): {err.get('message')}: "
-                         f"{err.get('details')}")  # fmt: skip
+            parts.append(
+                f"node {node} ({info.get('class_type')}): {err.get('message')}: "
+                f"{err.get('details')}"
+            )
     return ProviderError(PROVIDER_ERROR, f"{message}: {'; '.join(parts)} (HTTP 400)")
 
 

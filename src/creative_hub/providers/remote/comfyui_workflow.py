@@ -22,9 +22,19 @@ VIDEO_OUTPUTS = frozenset(
 )
 AUDIO_OUTPUTS = frozenset({"SaveAudio", "SaveAudioMP3", "SaveAudioOpus", "PreviewAudio"})
 FIELDS = frozenset(
-    {"prompt", "negative_prompt", "seed", "width", "height", "image", "duration", "frames",
-     "fps", "steps"}
-)  # fmt: skip
+    {
+        "prompt",
+        "negative_prompt",
+        "seed",
+        "width",
+        "height",
+        "image",
+        "duration",
+        "frames",
+        "fps",
+        "steps",
+    }
+)
 EXTENSIONS = {
     Capability.image: (".png", ".jpg", ".jpeg", ".webp"),
     Capability.image_to_video: (".mp4", ".webm", ".mov", ".mkv", ".gif", ".webp", ".png"),
@@ -103,9 +113,13 @@ def parse_workflow(entry: Any) -> Workflow:
     if "prompt" not in inputs and Capability.image in capabilities:
         raise _bad(f"{name}: map the workflow's 'prompt' input")
     return Workflow(
-        name, graph, inputs, capabilities, str(output) if output is not None else None,
+        name,
+        graph,
+        inputs,
+        capabilities,
+        str(output) if output is not None else None,
         dict(entry.get("defaults") or {}),
-    )  # fmt: skip
+    )
 
 
 def parse_workflows(raw: Any) -> list[Workflow]:
@@ -135,9 +149,11 @@ def output_files(
                     and isinstance(item.get("filename"), str)
                     and item["filename"].lower().endswith(EXTENSIONS[capability])
                 ):
-                    files.append({
-                        "filename": item["filename"],
-                        "subfolder": str(item.get("subfolder", "")),
-                        "type": str(item.get("type", "output")),
-                    })  # fmt: skip
+                    files.append(
+                        {
+                            "filename": item["filename"],
+                            "subfolder": str(item.get("subfolder", "")),
+                            "type": str(item.get("type", "output")),
+                        }
+                    )
     return files
