@@ -66,6 +66,10 @@ class FakeOpenAI:
     image_url: str | None = None  # answer images with this url instead of b64_json
     stream_closed_early: bool = False
     tokens_sent: int = 0
+    # After this many tokens: a `data: {"error": ...}` event (or, with finish_reason set,
+    # a last chunk finishing with it, e.g. content_filter).
+    error_after: int | None = None
+    finish_reason: str | None = None
 
     def app(self) -> Starlette:
         return Starlette(
@@ -160,6 +164,13 @@ class FakeOpenAI:
                     await self.gate.wait()
                 if self.hold_after is not None and sent == self.hold_after:
                     await self.release.wait()
+                if self.error_after is not None and sent == self.error_after:
+                    if self.finish_reason:
+                        yield chunk({}, self.finish_reason)
+                    else:
+                        failure = error_body("The server had an error", "server_error", None)
+                        yield f"data: {json.dumps(failure)}\n\n".encode()
+                    return
                 yield chunk({"content": token})
                 sent += 1
                 self.tokens_sent = sent

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from creative_hub.providers.base import ChatMessage, TextRequest, TextUsage
 from tests.providers.remote.conftest import Hub, StartServer, chat, chat_and_stop, eventually
 from tests.providers.remote.fake_openai import API_KEY, REPLY, USAGE, FakeOpenAI, wav_bytes
 from tests.support.api import upload, wait_for_status
@@ -151,6 +152,35 @@ async def test_malformed_responses_are_provider_errors(
     assert task["error"]["code"] == "provider_error"
     speech = await hub.run("/api/audio/speech", {"text": "Hi.", "model": "oa/alloy"})
     assert speech["error"]["code"] == "provider_error"
+
+
+async def test_errors_inside_the_stream(
+    hub: Hub, fake: FakeOpenAI, protocol_server: StartServer
+) -> None:
+    await add_openai(hub, await protocol_server(fake.app()))
+    fake.error_after = 2
+    events = await chat(hub, "oa/gpt-test")
+    error = next(data for kind, data in events if kind == "error")
+    assert error["code"] == "provider_unavailable" and "The server had an error" in error["message"]
+    done = next(data for kind, data in events if kind == "done")["message"]
+    assert done["content"] == "".join(REPLY[:2])  # the partial reply is kept
+    fake.finish_reason = "content_filter"
+    events = await chat(hub, "oa/gpt-test")
+    assert next(data for kind, data in events if kind == "error")["code"] == "content_rejected"
+
+
+async def test_structured_output(hub: Hub, fake: FakeOpenAI, protocol_server: StartServer) -> None:
+    await add_openai(hub, await protocol_server(fake.app()))
+    provider = hub.app.state.runtime.providers.text("oa")
+    usage = TextUsage()
+    schema = {"type": "object", "properties": {"title": {"type": "string"}},
+              "required": ["title"]}  # fmt: skip
+    request = TextRequest([ChatMessage("user", "Name it")], model="gpt-test", max_tokens=64)
+    assert await provider.generate_json(request, schema, usage) == {"title": "A fake title"}
+    assert usage.completion_tokens == USAGE["completion_tokens"]
+    body = fake.requests[-1]["body"]
+    assert body["response_format"] == {"type": "json_object"} and body["max_tokens"] == 64
+    assert "JSON" in body["messages"][0]["content"] and body["messages"][0]["role"] == "system"
 
 
 async def test_images_are_stored_in_the_hub_never_linked_to_the_provider(
