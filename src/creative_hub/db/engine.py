@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import orjson
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
 
+from creative_hub.db.sqlite_gate import GatedSession, WriteGate
 from creative_hub.settings import Settings
 
 
@@ -45,5 +47,14 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+_gates: weakref.WeakKeyDictionary[Engine, WriteGate] = weakref.WeakKeyDictionary()
+
+
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    if engine.dialect.name == "sqlite":
+        # Writers queue in asyncio, not in SQLite's sleeping busy handler (sqlite_gate.py).
+        gate = _gates.setdefault(engine.sync_engine, WriteGate())
+        return async_sessionmaker(
+            engine, class_=GatedSession, expire_on_commit=False, write_gate=gate
+        )
     return async_sessionmaker(engine, expire_on_commit=False)
