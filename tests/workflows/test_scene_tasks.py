@@ -343,3 +343,25 @@ async def test_scene_tasks_need_no_free_worker_slot(build_app: BuildApp) -> None
             assert body["status"] == "paused", body
             tasks = await _scene_tasks(client, wid, h)
             assert [t["status"] for t in tasks] == ["succeeded"] * 3
+
+
+async def test_video_step_names_the_scene_whose_keyframe_is_gone(
+    client: httpx.AsyncClient,
+) -> None:
+    me = await register(client)
+    h = me["headers"]
+    wid = await _ready_for_images(client, h)
+    await client.post(f"/api/workflows/{wid}/steps/images/run", headers=h)
+    images = (await wait_workflow(client, wid, h))["images_data"]
+    images["scenes"][1]["asset_id"] = "00000000-0000-4000-8000-000000000001"
+    r = await client.put(f"/api/workflows/{wid}/steps/images", json=images, headers=h)
+    assert r.status_code == 200, r.text
+    assert (
+        await client.post(f"/api/workflows/{wid}/steps/video/run", headers=h)
+    ).status_code == 202
+    body = await wait_workflow(client, wid, h)
+    assert body["status"] == "failed" and body["error"]["code"] == "asset_not_found", body
+    assert body["error"]["message"].startswith("Scene 2 failed: "), body["error"]
+    clips = _by_scene(await _scene_tasks(client, wid, h, "image_to_video"))
+    assert [clips[f"scene-{i}"]["status"] for i in range(3)] == ["succeeded", "failed", "succeeded"]
+    assert all(c["workflow_id"] == wid for c in clips.values())

@@ -7,9 +7,10 @@ tasks that need slots could deadlock (two workflows' steps holding both slots). 
 step task claims and runs each scene task through executor.execute, the path a worker
 takes: each row is claimed atomically, reports its progress, owns its assets, records
 its outcome, is heartbeated and can be cancelled. A scene task that a free worker claims
-first simply runs there and the step waits for it; at most SCENE_CONCURRENCY of a step's
-scene tasks run at once. After a crash the step's next attempt finds its scene tasks
-(input_data names the step task) and keeps what they finished.
+first simply runs there and the step waits for it (the claim is atomic, so each runs
+once); the step starts one only while fewer than SCENE_CONCURRENCY of its scene tasks run
+anywhere. After a crash the step's next attempt finds its scene tasks (input_data names
+the step task) and keeps what they finished.
 """
 
 from __future__ import annotations

@@ -41,7 +41,9 @@ async def _begin(ctx: JobContext, step: WorkflowStep) -> WorkflowState:
     runtime = ctx.runtime
     assert ctx.workflow_id is not None
     async with runtime.sessionmaker() as session:
-        workflow = await WorkflowRepository(session).get(ctx.workflow_id)
+        repo = WorkflowRepository(session)
+        # Locked before it is read: a cancel racing this start is never overwritten.
+        workflow = await repo.get(ctx.workflow_id) if await repo.lock(ctx.workflow_id) else None
         if workflow is None:
             raise JobError("workflow_not_found", "The workflow was deleted.")
         try:
@@ -92,7 +94,7 @@ async def _finish(ctx: JobContext, step: WorkflowStep, output: dict[str, Any]) -
     assert ctx.workflow_id is not None
     async with runtime.sessionmaker() as session:
         repo = WorkflowRepository(session)
-        workflow = await repo.get(ctx.workflow_id, for_update=True)
+        workflow = await repo.get(ctx.workflow_id) if await repo.lock(ctx.workflow_id) else None
         if workflow is None:
             raise JobError("workflow_not_found", "The workflow was deleted while this ran.")
         setattr(workflow, f"{step.value}_data", output)
@@ -127,7 +129,8 @@ async def _finish(ctx: JobContext, step: WorkflowStep, output: dict[str, Any]) -
 async def _fail(ctx: JobContext, step: WorkflowStep, code: str, message: str) -> None:
     assert ctx.workflow_id is not None
     async with ctx.runtime.sessionmaker() as session:
-        workflow = await WorkflowRepository(session).get(ctx.workflow_id)
+        repo = WorkflowRepository(session)
+        workflow = await repo.get(ctx.workflow_id) if await repo.lock(ctx.workflow_id) else None
         if workflow is None:
             return
         set_step(workflow, step, "failed", error={"code": code, "message": message})

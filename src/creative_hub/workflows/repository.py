@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import CursorResult, and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from creative_hub.models.enums import TaskStatus, TaskType, WorkflowStatus
@@ -26,6 +27,21 @@ class WorkflowRepository:
         if for_update:
             query = query.with_for_update()
         return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def lock(self, workflow_id: uuid.UUID) -> bool:
+        """Take the workflow's row for this transaction before reading it (False: gone).
+
+        A write first: PostgreSQL locks the row, SQLite takes its one write lock, so a
+        cancel committed meanwhile is seen and one made later waits for this commit.
+        """
+        stmt = (
+            update(Workflow)
+            .where(Workflow.id == workflow_id)
+            .values(updated_at=Workflow.updated_at)
+            .execution_options(synchronize_session=False)
+        )
+        result: CursorResult[Any] = await self.session.execute(stmt)  # type: ignore[assignment]
+        return result.rowcount == 1
 
     async def get_owned(self, workflow_id: uuid.UUID, user_id: uuid.UUID) -> Workflow | None:
         query = select(Workflow).where(Workflow.id == workflow_id, Workflow.user_id == user_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from typing import Any
 
@@ -240,7 +241,9 @@ class WorkflowService:
                 code="workflow_not_running",
             )
         for task in await self.repo.active_tasks(workflow.id):
-            await self.tasks.cancel(user, task.id)
+            # A scene task may finish meanwhile: it keeps its result.
+            with contextlib.suppress(Conflict):
+                await self.tasks.cancel(user, task.id)
         # Done steps keep their data: POST /run later resumes from the cancelled step.
         set_step(workflow, workflow.current_step, "cancelled")
         workflow.status = WorkflowStatus.cancelled
