@@ -3,6 +3,7 @@ registry and dashboard in step with the table (also across processes)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from creative_hub.models.provider import ProviderRecord
+from creative_hub.providers.base import Capability
 from tests.providers.remote.conftest import Hub, StartServer, chat
 from tests.providers.remote.fake_openai import API_KEY, REPLY, FakeOpenAI
 from tests.support.api import BuildApp, assert_error, client_for, register
@@ -225,3 +227,30 @@ async def test_another_process_picks_up_changes(
         await client.delete(f"{URL}/{r.json()['id']}", headers=admin["headers"])
         await other.remote.sync()
         assert "oa" not in [i.name for i in other.providers.describe()]
+
+
+async def test_enabled_providers_are_registered_at_start_up(
+    build_app: BuildApp, fake: FakeOpenAI, protocol_server: StartServer
+) -> None:
+    base = await protocol_server(fake.app())
+    async with build_app() as app, client_for(app) as client:
+        admin = await register(client, "root")
+        for name, enabled in (("on", True), ("off", False)):
+            r = await client.post(URL, headers=admin["headers"], json={
+                "kind": "openai_compatible", "name": name, "base_url": f"{base}/v1",
+                "api_key": API_KEY, "enabled": enabled})  # fmt: skip
+            assert r.status_code == 201, r.text
+    async with build_app() as app, client_for(app) as client:  # a restart, same database
+        registry = app.state.runtime.providers
+        assert "on" in registry.names(Capability.text)
+        assert "off" not in registry.names(Capability.text)
+        user = await register(client)
+        # Models are fetched in the background at start-up, then listed.
+        listed: set[str] = set()
+        for _ in range(200):
+            r = await client.get("/api/chat/models", headers=user["headers"])
+            listed = chat_ids(r.json()["items"])
+            if "on/gpt-test" in listed:
+                break
+            await asyncio.sleep(0.02)
+        assert "on/gpt-test" in listed and not any(m.startswith("off/") for m in listed)
