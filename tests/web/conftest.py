@@ -129,6 +129,7 @@ def screenshot(screenshots_dir: Path) -> Screenshot:
     async def take(page: Page, name: str) -> list[Path]:
         saved = []
         remembered = await page.evaluate("document.documentElement.getAttribute('data-theme')")
+        await page.evaluate("window.scrollTo(0, 0)")  # the sticky sidebar sits at the top
         for scheme in ("light", "dark"):
             await page.emulate_media(color_scheme=scheme)
             await page.evaluate(

@@ -49,6 +49,7 @@ async def test_sign_in_and_sign_out(anon_page: Page, screenshot: Screenshot) -> 
     account = await sign_up(anon_page)
     await anon_page.context.clear_cookies()
     await anon_page.goto("/sign-in")
+    await expect(anon_page.locator("[data-form-error]")).to_have_count(0)
     await screenshot(anon_page, "sign-in")
     await anon_page.get_by_label("Username or email").fill(account["name"])
     await anon_page.get_by_label("Password").fill(PASSWORD)
@@ -167,3 +168,24 @@ async def test_a_double_click_creates_one_key(page: Page) -> None:
     await expect(page.locator("[data-key-name]")).to_have_count(1)
     await page.reload()
     await expect(page.locator("[data-key-name]")).to_have_count(1)
+
+
+async def test_a_disabled_account_is_told_so_on_sign_in(new_page: NewPage) -> None:
+    admin_page = await new_page()
+    admin = await sign_up(admin_page)
+    page = await new_page()
+    alice = await sign_up(page, "disabled_alice")
+    patched = await admin_page.request.patch(
+        f"/api/admin/users/{alice['user']['id']}",
+        data={"is_active": False},
+        headers={"X-CSRF-Token": admin["csrf"]},
+    )
+    assert patched.status == 200
+    await page.context.clear_cookies()
+    await page.goto("/sign-in")
+    await page.get_by_label("Username or email").fill("disabled_alice")
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.locator("[data-form-error]")).to_have_text(
+        "This account is disabled; ask an administrator."
+    )

@@ -62,7 +62,7 @@ async def sign_in(
     target = safe_next(next)
     form = {"username": username}
     data, errors = parse_form(request, LoginRequest, {"username": username, "password": password})
-    form_error = None
+    form_message = None
     if data is not None:
         try:
             user = await service.authenticate(
@@ -71,10 +71,10 @@ async def sign_in(
         except Unauthorized:
             errors["password"] = _(request, "Wrong username or password.")
         except (Forbidden, TooManyRequests) as exc:
-            form_error = _(request, exc.message)
+            form_message = _(request, exc.message)
         else:
             return await _start_session(service, user, target)
-    context = {"form": form, "errors": errors, "form_error": form_error, "next": target}
+    context = {"form": form, "errors": errors, "form_message": form_message, "next": target}
     return render(request, "auth/sign_in.html", context, status=422)
 
 
