@@ -38,6 +38,8 @@ async def test_unknown_address_shows_a_friendly_404(page: Page, screenshot: Scre
     await expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     await expect(page.get_by_text("There is nothing at this address")).to_be_visible()
     await expect(page.get_by_text("Go to the dashboard")).to_have_attribute("href", "/")
+    # Still signed in: the sidebar stays, so the way back is one click.
+    await expect(page.get_by_role("navigation", name="Main")).to_be_visible()
     await screenshot(page, "404")
 
 

@@ -15,10 +15,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from creative_hub.auth.service import AuthService
 from creative_hub.kit import handlers
 from creative_hub.kit.errors import AppError
 from creative_hub.kit.logging import request_id_var
-from creative_hub.web.deps import SignInRequired, sign_in_url
+from creative_hub.web.deps import SignInRequired, UserView, sign_in_url
 from creative_hub.web.render import _, is_htmx, render
 
 log = structlog.get_logger(__name__)
@@ -90,10 +91,28 @@ async def app_error(request: Request, exc: Exception) -> Response:
     return error_page(request, exc.status_code, exc.message, exc.code, exc.details, exc.headers)
 
 
+async def _remember_user(request: Request) -> None:
+    """Unknown addresses run no page dependency: find the signed-in user so the 404 page
+    keeps the sidebar. Best effort: the error page renders without it otherwise."""
+    runtime = request.app.state.runtime
+    cookie = request.cookies.get(runtime.settings.session_cookie_name)
+    if not cookie or getattr(request.state, "page_user", None) is not None:
+        return
+    try:
+        async with runtime.sessionmaker() as session:
+            found = await AuthService(session, runtime.settings).user_for_session(cookie)
+            if found is not None:
+                request.state.page_user = UserView.of(found.user)
+    except Exception:
+        log.warning("error_page_user_lookup_failed", exc_info=True)
+
+
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if not wants_html(request):
         return await handlers.http_error_handler(request, exc)
+    if not is_htmx(request):
+        await _remember_user(request)
     if exc.status_code == 404:
         message = "There is nothing at this address. It may have moved, or the link is wrong."
     else:
