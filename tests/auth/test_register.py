@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 
 from tests.support.api import assert_error, register
@@ -37,6 +39,17 @@ async def test_first_user_administers_the_hub_and_the_next_does_not(
     r = await client.post("/api/auth/register", json=_body("bob"))
     assert r.status_code == 201, r.text
     assert r.json()["is_superuser"] is False
+
+
+async def test_simultaneous_first_registrations_make_one_administrator(
+    client: httpx.AsyncClient,
+) -> None:
+    names = [f"racer{i}" for i in range(6)]
+    responses = await asyncio.gather(
+        *(client.post("/api/auth/register", json=_body(n)) for n in names)
+    )
+    assert [r.status_code for r in responses] == [201] * len(names)
+    assert sum(r.json()["is_superuser"] for r in responses) == 1
 
 
 async def test_username_and_email_are_stored_lower_case(client: httpx.AsyncClient) -> None:

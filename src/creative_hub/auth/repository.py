@@ -6,13 +6,16 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, false, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from creative_hub.models.api_key import ApiKey
 from creative_hub.models.refresh_token import RefreshToken
 from creative_hub.models.user import User
 from creative_hub.models.web_session import WebSession
+
+# Names "the first-user check" to PostgreSQL's advisory locks (an arbitrary constant).
+_FIRST_USER_LOCK = 0x4348555352  # "CHUSR"
 
 
 class UserRepository:
@@ -38,6 +41,16 @@ class UserRepository:
 
     async def count(self) -> int:
         return int(await self.session.scalar(select(func.count()).select_from(User)) or 0)
+
+    async def lock_for_first_user(self) -> None:
+        """Hold, until this transaction ends, a lock every first-user check takes."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            await self.session.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _FIRST_USER_LOCK}
+            )
+        else:
+            # SQLite has one writer: an UPDATE (even of no row) makes this transaction it.
+            await self.session.execute(update(User).where(false()).values(is_superuser=True))
 
     def add(self, user: User) -> None:
         self.session.add(user)

@@ -61,7 +61,10 @@ class AuthService:
         if await self.users.exists(username=data.username):
             raise Conflict("This username is taken; choose another.", code="username_taken")
         if superuser is None:
-            superuser = await self.users.count() == 0  # the first user administers the hub
+            # The first user administers the hub. Serialise the check with any other
+            # registration, or two at once on a fresh install could both count zero.
+            await self.users.lock_for_first_user()
+            superuser = await self.users.count() == 0
         user = User(
             email=email,
             username=data.username,
