@@ -43,6 +43,20 @@ async def test_speech_with_a_voice_plays_in_the_page(page: Page, screenshot: Scr
     assert await player.evaluate(PLAYS) > 0
     await expect(card.get_by_role("link", name="SRT")).to_be_visible()
     await screenshot(page, "audio")
+    assert page.console_errors == []  # type: ignore[attr-defined]
+
+    # The same words come back from the transcription tool, uploaded as a file.
+    wav = await (await page.request.get(await player.get_attribute("src") or "")).body()
+    await page.get_by_role("link", name="Transcription").click()
+    await page.get_by_label("Audio or video file").set_input_files(
+        {"name": "hello.wav", "mimeType": "audio/wav", "buffer": wav}
+    )
+    await page.get_by_role("button", name="Transcribe").click()
+    transcript = page.locator("#audio-results .task-card").first
+    await expect(transcript.locator(".task-prompt")).to_have_text("transcribe hello.wav")
+    await expect(transcript.locator(".task-transcript")).to_contain_text(
+        re.compile("creative hub", re.IGNORECASE), timeout=JOB_TIMEOUT
+    )
 
 
 async def test_music_and_a_sound_effect(page: Page) -> None:
@@ -63,3 +77,17 @@ async def test_music_and_a_sound_effect(page: Page) -> None:
     effect = page.locator("#audio-results .task-card").first
     await expect(effect.get_by_text("Sound effect")).to_be_visible()
     await expect(effect.get_by_text("Succeeded")).to_be_visible(timeout=JOB_TIMEOUT)
+
+    # Both mixed into one track, the effect starting a second in.
+    await page.get_by_role("link", name="Mix").click()
+    tracks = page.locator("input[name=tracks]")
+    await expect(tracks).to_have_count(2)
+    await tracks.nth(0).check()
+    await tracks.nth(1).check()
+    effect_id = await tracks.nth(0).get_attribute("value")
+    await page.locator(f"input[name=offset_{effect_id}]").fill("1")
+    await page.get_by_role("button", name="Mix").click()
+    mixed = page.locator("#audio-results .task-card").first
+    await expect(mixed.get_by_text("Audio mix")).to_be_visible()
+    await expect(mixed.get_by_text("Succeeded")).to_be_visible(timeout=JOB_TIMEOUT)
+    assert await mixed.locator("audio").evaluate(DURATION) > 2.5

@@ -60,6 +60,7 @@ async def test_filter_search_and_page_through_history(page: Page, screenshot: Sc
     await expect(page.get_by_label("Status")).to_have_value("succeeded")
     await expect(cards).to_have_count(20, timeout=JOB_TIMEOUT)
     await screenshot(page, "history")
+    assert page.console_errors == []  # type: ignore[attr-defined]
 
 
 async def test_details_retry_and_delete(page: Page) -> None:

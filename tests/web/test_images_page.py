@@ -37,6 +37,7 @@ async def test_generate_an_image_and_find_it_in_history(page: Page, screenshot: 
     )
     assert await page.locator("#image-results script").count() == 0
     await screenshot(page, "images")
+    assert page.console_errors == []  # type: ignore[attr-defined]
 
     await page.get_by_role("navigation", name="Main").get_by_role("link", name="History").click()
     await page.get_by_label("Search prompts").fill("lighthouse")

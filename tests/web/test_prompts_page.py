@@ -7,7 +7,7 @@ import re
 
 from playwright.async_api import Page, expect
 
-from tests.web.conftest import Screenshot
+from tests.web.conftest import NewPage, Screenshot, sign_up
 
 MODEL_TIMEOUT = 60_000  # the rules answer at once; the text model may take a few seconds
 
@@ -26,6 +26,7 @@ async def test_enhance_a_prompt_and_use_it_on_the_image_page(
     text = await enhanced.inner_text()
     negative = await page.locator("[data-negative-prompt]").inner_text()
     await screenshot(page, "prompts")
+    assert page.console_errors == []  # type: ignore[attr-defined]
     await page.get_by_role("link", name="Use in Image").first.click()
     await expect(page).to_have_url(re.compile(r"/images\?prompt="))
     await expect(page.get_by_role("heading", name="Image generation")).to_be_visible()
@@ -55,3 +56,17 @@ async def test_an_empty_idea_is_flagged_next_to_the_field(page: Page) -> None:
     await page.get_by_role("button", name="Enhance").click()
     await expect(page.locator("#prompt-error")).to_have_text("Required.")
     await expect(page.get_by_label("Your idea")).to_have_attribute("aria-invalid", "true")
+
+
+async def test_the_page_in_chinese(new_page: NewPage) -> None:
+    page = await new_page(locale="zh-CN")
+    await sign_up(page)
+    await page.goto("/prompts")
+    await expect(page.get_by_role("heading", name="提示词专家", exact=True)).to_be_visible()
+    await page.get_by_label("你的想法").fill("雨中的猫")
+    await page.get_by_role("button", name="优化").click()
+    await expect(page.get_by_role("heading", name="优化后的提示词")).to_be_visible(
+        timeout=MODEL_TIMEOUT
+    )
+    await expect(page.locator("[data-enhanced-prompt]")).to_contain_text("猫")
+    await expect(page.get_by_role("link", name="用于图片")).to_be_visible()

@@ -41,6 +41,7 @@ async def test_text_to_video_then_compose_with_subtitles(
     await expect(card.get_by_text("Succeeded")).to_be_visible(timeout=JOB_TIMEOUT)
     assert 1.5 < await card.locator("video").evaluate(DURATION) < 3
     await screenshot(page, "videos")
+    assert page.console_errors == []  # type: ignore[attr-defined]
 
     await page.get_by_role("link", name="Compose").click()
     await expect(page.get_by_role("link", name="Compose")).to_have_attribute("aria-current", "page")

@@ -44,6 +44,7 @@ async def test_the_coffee_workflow_runs_to_the_final_video(
     await page.locator("#step-images > details > summary").click()
     await expect(page.locator("#step-images .task-gallery img").first).to_be_visible()
     await screenshot(page, "workflow")
+    assert page.console_errors == []  # type: ignore[attr-defined]
     # Its tasks are in History, with a link back.
     await page.goto("/history?type=workflow_step")
     await expect(page.locator("#history-rows .task-card")).to_have_count(6)
