@@ -283,3 +283,15 @@ async def test_an_unexpected_error_in_a_dependency_is_a_500_too(
     r = await client.post("/api/test-broken-dependency", json={})
     assert_error(r, 500, "internal_error")
     assert "internal-key-name" not in r.text
+
+
+async def test_an_oversized_body_on_a_real_socket_gets_the_413_not_a_reset(
+    live_server: str, settings: Any
+) -> None:
+    """A client still sending when the 413 is ready reads the answer (a browser too)."""
+    body = b'{"pad": "' + b"x" * (settings.max_json_body_bytes * 8) + b'"}'
+    async with httpx.AsyncClient(base_url=live_server) as client:
+        r = await client.post(
+            "/api/auth/register", content=body, headers={"Content-Type": "application/json"}
+        )
+    assert_error(r, 413, "payload_too_large")

@@ -104,6 +104,8 @@ class BodyLimitMiddleware:
             limit = allowed = self.json_limit
         declared = _header(scope, b"content-length")
         if declared and declared.isdigit() and int(declared) > allowed:
+            if int(declared) <= allowed + _DRAIN_BYTES:
+                await _drain(receive, int(declared))
             await _send_too_large(send, limit)
             return
         received = 0
@@ -136,7 +138,25 @@ class BodyLimitMiddleware:
             if not (too_large and not app_started):
                 raise
         if too_large and not app_started:
+            await _drain(receive, allowed + _DRAIN_BYTES - received)
             await _send_too_large(send, limit)
+
+
+# How much of a refused body is still read (and thrown away) before the 413. A server
+# that answers and closes while the client is still sending resets the connection, and
+# the client (a browser's upload, httpx) reports a network error instead of the 413.
+_DRAIN_BYTES = 64 * 1024 * 1024
+
+
+async def _drain(receive: Receive, budget: int) -> None:
+    """Read and discard up to `budget` bytes of the body (beyond it: close at once)."""
+    while budget > 0:
+        message = await receive()
+        if message["type"] != "http.request":
+            return  # the client went away
+        budget -= len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
 
 
 async def _send_too_large(send: Send, limit: int) -> None:
