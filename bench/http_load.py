@@ -62,8 +62,8 @@ def endpoints() -> list[Endpoint]:
         Endpoint("tasks", "/api/tasks?limit=50", label="GET /api/tasks?limit=50 (first page)"),
         search("en", "search q=lighthouse (1 %, trigram index)"),
         search("zh3", "search q=咖啡馆 (1 %, trigram index)"),
-        search("zh2", "search q=灯塔 (1 %, 2 chars: LIKE scan)"),
-        search("zh2_rare", "search q=麒麟 (0.05 %, 2 chars: worst case)"),
+        search("zh2", "search q=灯塔 (1 %, 2 chars: bigram index)"),
+        search("zh2_rare", "search q=麒麟 (0.05 %, 2 chars, rare: bigram index)"),
     ]
 
 

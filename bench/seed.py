@@ -13,8 +13,8 @@ in an exact number of rows so each search returns a known share of the history:
 
     lighthouse   English,   1 %    (FTS5 trigram / pg_trgm path)
     咖啡馆        Chinese,   1 %    (3 characters: FTS5 trigram / pg_trgm path)
-    灯塔          Chinese,   1 %    (2 characters: LIKE path on both databases)
-    麒麟          Chinese,   0.05 % (2 characters, rare: the LIKE worst case)
+    灯塔          Chinese,   1 %    (2 characters: the CJK bigram index)
+    麒麟          Chinese,   0.05 % (2 characters, rare: the bigram index; once a full scan)
 
 Every task is terminal (succeeded / failed / cancelled): a queued or running task
 would be picked up by the server's in-process job runner at start-up and its work
