@@ -83,3 +83,12 @@ async def test_rename_and_delete_a_conversation(page: Page) -> None:
     await page.get_by_role("button", name="Delete").click()
     await expect(page).to_have_url("/chat")
     await expect(page.get_by_text("No conversations yet.")).to_be_visible()
+
+
+async def test_a_prompt_carried_from_the_prompt_expert_waits_in_the_message_box(
+    page: Page,
+) -> None:
+    await page.goto("/chat?prompt=Plan+a+trip+to+%3CParis%3E")
+    await page.get_by_role("button", name="Start a new chat").click()
+    await expect(page).to_have_url(re.compile(r"/chat/[0-9a-f-]{36}\?prompt="))
+    await expect(page.get_by_label("Message")).to_have_value("Plan a trip to <Paris>")

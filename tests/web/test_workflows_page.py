@@ -79,3 +79,17 @@ async def test_edit_a_step_and_see_later_steps_go_out_of_date(page: Page) -> Non
     await expect(page.locator("#step-script .scene-list li").first).to_have_text(
         "Tea <b>leaves</b> unfurl in hot water."
     )
+
+
+async def test_create_from_a_template_and_a_missing_idea_is_flagged(page: Page) -> None:
+    await page.goto("/workflows")
+    await page.get_by_role("button", name="Create, then go step by step").click()
+    await expect(page.locator("#idea-error")).to_have_text("Write an idea, or choose a template.")
+    await expect(page.locator("[data-form-error]")).to_have_count(0)
+    await page.get_by_label("Template").select_option("product_ad")
+    await page.get_by_role("button", name="Create, then go step by step").click()
+    await expect(page).to_have_url(re.compile(r"/workflows/[0-9a-f-]{36}$"))
+    await expect(page.locator("#workflow-stepper")).to_have_attribute("data-status", "draft")
+    await expect(page.get_by_role("button", name="Run all steps")).to_be_visible()
+    await page.get_by_role("navigation", name="breadcrumb").get_by_role("link").click()
+    await expect(page.locator(".workflow-list li")).to_have_count(1)

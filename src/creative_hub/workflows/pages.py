@@ -104,6 +104,8 @@ async def create(request: Request, user: PageUser, service: ServiceDep) -> Respo
                 return Response(status_code=204, headers={"HX-Redirect": target})
             return RedirectResponse(target, status_code=303)
     if errors.get("__all__") and not posted.get("idea") and not posted.get("template"):
+        # The model's "give an idea, a template, or both", said next to the idea field.
+        del errors["__all__"]
         errors["idea"] = _(request, "Write an idea, or choose a template.")
     context = {"templates": list_templates().items, "form": posted, "errors": errors}
     return render(request, "workflows/_create.html", context, status=422)
