@@ -44,7 +44,9 @@ async def test_a_message_gets_a_streamed_reply(page: Page, screenshot: Screensho
     streamed = await reply.locator(".chat-text").inner_text()
     assert streamed.strip()
     assert await page.evaluate("window.replyUpdates") > 2
-    # The reply was saved: a reload shows the same text, and the list has a title.
+    # After the first exchange the conversation gets a title from the model.
+    await expect(page.locator("#chat-title h1")).not_to_have_text("New chat", timeout=REPLY_TIMEOUT)
+    # The reply was saved: a reload shows the same text, and the list has the title.
     await page.reload()
     await expect(page.locator(".chat-assistant .chat-text").last).to_have_text(streamed)
     await expect(page.locator(".chat-list a[aria-current=page]")).not_to_have_text("New chat")

@@ -85,6 +85,7 @@
       state.reply.setAttribute("data-status", message.status);
       if (message.status === "stopped") badge(state.reply, form.getAttribute("data-label-stopped"), "stopped");
       if (message.status === "failed") badge(state.reply, form.getAttribute("data-label-failed"), "failed");
+      setStreaming(form, false); // the title may still follow; the next message need not wait
     } else if (frame.event === "title") {
       var title = document.querySelector("#chat-title h1");
       if (title) title.textContent = frame.data.title;
