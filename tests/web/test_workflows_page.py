@@ -76,6 +76,20 @@ async def test_edit_a_step_and_see_later_steps_go_out_of_date(page: Page) -> Non
     await page.locator("#step-script").get_by_label("Step data (JSON)").fill(json.dumps(data))
     await page.locator("#step-script").get_by_role("button", name="Save").click()
     await expect(page.locator("#step-storyboard [data-step-state]")).to_have_text("Out of date")
+    # The narration form: an emptied line is refused next to it; a new title is saved.
+    script = page.locator("#step-script")
+    await script.locator("> details > summary").click()
+    await script.get_by_text("Edit the narration").click()
+    await script.get_by_label("Scene 2").fill("")
+    await script.get_by_role("button", name="Save").first.click()
+    await expect(page.locator("#narration_1-error")).to_have_text("Required.")
+    await page.locator("#step-script").get_by_label("Scene 2").fill("Steam rises slowly.")
+    await page.locator("#step-script").get_by_label("Title", exact=True).fill("All about tea")
+    await page.locator("#step-script").get_by_role("button", name="Save").first.click()
+    await expect(page.locator("#step-script .step-title")).to_have_text("All about tea")
+    await expect(page.locator("#step-script .scene-list li").nth(1)).to_have_text(
+        "Steam rises slowly."
+    )
     await expect(page.locator("#step-script .scene-list li").first).to_have_text(
         "Tea <b>leaves</b> unfurl in hot water."
     )

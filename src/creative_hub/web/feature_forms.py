@@ -48,7 +48,8 @@ def values(form: FormData, *, lists: Iterable[str] = ()) -> dict[str, Any]:
     return out
 
 
-def _message(request: Request, error: Any) -> str:
+def message(request: Request, error: Any) -> str:
+    """One pydantic error as a short message in the page's language."""
     kind, ctx = error.get("type", ""), error.get("ctx") or {}
     if kind in ("missing", "string_too_short") and ctx.get("min_length", 1) <= 1:
         return _(request, "Required.")
@@ -81,7 +82,7 @@ def validate(request: Request, model: type[M], data: dict[str, Any]) -> tuple[M 
         errors: Errors = {}
         for error in exc.errors():
             loc = [str(p) for p in error.get("loc", ())]
-            errors.setdefault(loc[0] if loc else FORM, _message(request, error))
+            errors.setdefault(loc[0] if loc else FORM, message(request, error))
         return None, errors
 
 

@@ -194,6 +194,37 @@ async def edit_step(
     return await _stepper(request, user, service, workflow_id)
 
 
+@router.post("/{workflow_id}/script-lines", response_class=HTMLResponse)
+async def edit_script_lines(
+    workflow_id: uuid.UUID, request: Request, user: PageUser, service: ServiceDep
+) -> Response:
+    """The script as a form: its title and each scene's narration, saved as the step's data
+    (the same PUT as the JSON editor, with the other fields kept)."""
+    form = await request.form()
+    script = to_read(await service.get(user, workflow_id)).script_data
+    if script is None:
+        return await _stepper(request, user, service, workflow_id)
+    data = script.model_dump(mode="json")
+    data["title"] = str(form.get("title") or "").strip()
+    for scene in data["scenes"]:
+        scene["narration"] = str(form.get(f"narration_{scene['index']}") or "").strip()
+    try:
+        await service.put_step(user, workflow_id, WorkflowStep.script, data)
+    except RequestValidationError as exc:
+        first = exc.errors()[0]
+        where = [str(p) for p in first["loc"][2:]]
+        field = f"narration_{where[1]}" if where[:1] == ["scenes"] and len(where) > 1 else "title"
+        return await _stepper(
+            request,
+            user,
+            service,
+            workflow_id,
+            errors={field: feature_forms.message(request, first)},
+            status=422,
+        )
+    return await _stepper(request, user, service, workflow_id)
+
+
 @router.delete("/{workflow_id}")
 async def delete(workflow_id: uuid.UUID, user: PageUser, service: ServiceDep) -> Response:
     await service.delete(user, workflow_id)
