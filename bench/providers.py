@@ -8,6 +8,7 @@ concurrent streams. Figures: first-token latency and tokens/s per stream, hub vs
 Targets: <= 5 ms added to the first token, >= 95% of direct throughput.
 
     .venv/bin/python -m bench.providers [--tokens 100] [--interval-ms 10] [--rounds 5]
+        [--backend sqlite|postgresql]
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from bench.http_load import (
     start_server,
     stop_server_proc,
 )
+from bench.seed import DEFAULT_POSTGRES_ADMIN_URL, postgres_url
 
 WORK = BENCH_DIR / "results" / "work" / "providers"
 MODEL = "bench-model"
@@ -155,7 +157,7 @@ async def hub_stream(client: httpx.AsyncClient, headers: dict[str, str]) -> Stre
         started = time.perf_counter()
         async with client.stream("POST", url, json={"content": "hi"}, headers=sse) as r:
             r.raise_for_status()
-            is_delta = lambda s: s.startswith("data:") and '"content":" tok' in s  # noqa: E731
+            is_delta = lambda s: s.startswith('data: {"content":" tok')  # noqa: E731 (deltas only)
             return await timed(r.aiter_lines(), started, is_delta)
 
     return run
@@ -203,6 +205,20 @@ async def measure(streams: list[Stream], rounds: int) -> dict[str, Any]:
     }
 
 
+async def recreate_postgres(url: str) -> None:
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    name = make_url(url).database
+    admin_dsn = make_url(DEFAULT_POSTGRES_ADMIN_URL).set(drivername="postgresql")
+    admin = await asyncpg.connect(admin_dsn.render_as_string(hide_password=False), timeout=10)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+
+
 async def register(client: httpx.AsyncClient, name: str) -> dict[str, str]:
     body = {"email": f"{name}@example.com", "username": name, "password": "bench-pass-1"}
     (await client.post("/api/auth/register", json=body)).raise_for_status()
@@ -216,8 +232,13 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     WORK.mkdir(parents=True)
     interval = args.interval_ms / 1000
     fake, fake_base = await asyncio.to_thread(start_fake, args.tokens, interval)
-    config = ServerConfig(backend="sqlite", database_url=f"sqlite+aiosqlite:///{WORK / 'b.db'}",
-                          data_dir=WORK / "data", migrate=True)  # fmt: skip
+    if args.backend == "postgresql":
+        url = postgres_url(DEFAULT_POSTGRES_ADMIN_URL, "ch_bench_providers")
+        await recreate_postgres(url)
+    else:
+        url = f"sqlite+aiosqlite:///{WORK / 'b.db'}"
+    config = ServerConfig(backend=args.backend, database_url=url, data_dir=WORK / "data",
+                          migrate=True)  # fmt: skip
     hub = await asyncio.to_thread(start_server, config, timeout=120)
     results: dict[str, Any] = {"tokens": args.tokens, "interval_ms": args.interval_ms}
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
@@ -252,6 +273,7 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=100)
     parser.add_argument("--interval-ms", type=float, default=10.0)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--serve-fake", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_fake:
@@ -259,6 +281,7 @@ def main() -> None:
         return
     results = asyncio.run(run(args))
     print(f"fake provider: {args.tokens} tokens, one every {args.interval_ms} ms")
+    print(f"hub: {args.backend}")
     for n in (1, 20):
         d, h = results[f"direct_x{n}"], results[f"hub_x{n}"]
         added = h["first_token_ms_p50"] - d["first_token_ms_p50"]
@@ -282,11 +305,13 @@ def main() -> None:
         f"vs {d['first_token_ms_p50']} ms direct; tokens/s {a['tokens_per_s_mean']} vs "
         f"{d['tokens_per_s_mean']}"
     )
-    out = BENCH_DIR / "results" / "providers.json"
+    out = BENCH_DIR / "results" / f"providers-{args.backend}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
-    print(f"rerun: {sys.executable} -m bench.providers --tokens {args.tokens} "
-          f"--interval-ms {args.interval_ms} --rounds {args.rounds}")  # fmt: skip
+    print(
+        f"rerun: {sys.executable} -m bench.providers --tokens {args.tokens} --interval-ms "
+        f"{args.interval_ms} --rounds {args.rounds} --backend {args.backend}"
+    )
 
 
 if __name__ == "__main__":
