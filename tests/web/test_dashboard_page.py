@@ -32,7 +32,9 @@ async def test_a_running_task_shows_live_progress_then_lands_in_recent(
     await expect(page.locator("[data-recent]")).to_contain_text("done before")
 
     task_id = await create_task(
-        app, user_id, {"prompt": "the long one", "steps": 4, "block_before_steps": True}
+        app,
+        user_id,
+        {"prompt": "the long one", "steps": 4, "sleep": 0.2, "block_before_steps": True},
     )
     await page.reload()
     bar = page.locator(f'[data-task-events="/api/tasks/{task_id}/events"]')
@@ -41,6 +43,7 @@ async def test_a_running_task_shows_live_progress_then_lands_in_recent(
     await expect(page.locator("[data-stats]")).to_contain_text("2")
     await screenshot(page, "dashboard")
 
+    await expect(bar).to_have_attribute("data-live", "")  # following the task's events
     script.gate.set()  # the job reports progress over SSE, step by step, then finishes
     await expect(bar.locator("[data-task-message]")).to_contain_text("step")
     # When it ends the activity section refreshes: nothing running, the task in recent.

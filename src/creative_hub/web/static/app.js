@@ -340,6 +340,7 @@
     });
     source.addEventListener("task", function (event) {
       var task = JSON.parse(event.data);
+      node.setAttribute("data-live", ""); // subscribed: every later change will arrive
       show(task.progress, task.progress_message || "");
       node.setAttribute("data-status", task.status);
       if (status) status.textContent = t("status_" + task.status, task.status);
