@@ -58,18 +58,15 @@ async def prompts_page(
 
 @router.post("/{action}", response_class=HTMLResponse)
 async def run(action: Action, request: Request, user: PageUser, session: SessionDep) -> Response:
+    # One form for the three actions: each request model ignores the fields it lacks.
     posted = feature_forms.values(await request.form())
-    if action == "critique":
-        posted_for_model = {k: v for k, v in posted.items() if k != "style"}
-    else:
-        posted_for_model = posted
     context: dict[str, Any] = {
         "form": {"target": Target.image.value, **posted},
         "action": action,
         "result": None,
         **_choices(request),
     }
-    parsed, errors = feature_forms.validate(request, REQUESTS[action], posted_for_model)
+    parsed, errors = feature_forms.validate(request, REQUESTS[action], posted)
     if parsed is not None:
         service = _service(request, session, user)
         try:
