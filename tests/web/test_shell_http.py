@@ -107,3 +107,20 @@ async def test_static_files_are_sent_gzipped(client: httpx.AsyncClient) -> None:
     assert r.headers["content-encoding"] == "gzip"
     assert "htmx:configRequest" in r.text
     assert "content-security-policy" not in r.headers  # only HTML carries it
+
+
+async def test_form_errors_are_in_the_page_language(client: httpx.AsyncClient) -> None:
+    csrf = await _signed_in(client, "zhuser")
+    r = await client.post(
+        "/account/api-keys",
+        data={"name": "k", "expires_in_days": "0", "csrf_token": csrf},
+        headers={"Accept-Language": "zh-CN"},
+    )
+    assert r.status_code == 422
+    assert "这个数字太小了。" in r.text
+    r = await client.post(
+        "/account/api-keys",
+        data={"name": "", "expires_in_days": "soon", "csrf_token": csrf},
+        headers={"Accept-Language": "en"},
+    )
+    assert "This field is required." in r.text and "Enter a whole number." in r.text

@@ -16,6 +16,16 @@ _GENERIC = {
     "string_too_short": "This is too short.",
     "string_too_long": "This is too long.",
     "value_error": "This value is not valid.",
+    "int_parsing": "Enter a whole number.",
+    "int_from_float": "Enter a whole number.",
+    "float_parsing": "Enter a number.",
+    "greater_than_equal": "This number is too small.",
+    "greater_than": "This number is too small.",
+    "less_than_equal": "This number is too large.",
+    "less_than": "This number is too large.",
+    "bool_parsing": "Choose yes or no.",
+    "literal_error": "Choose one of the options.",
+    "enum": "Choose one of the options.",
 }
 
 
