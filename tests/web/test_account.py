@@ -189,3 +189,22 @@ async def test_a_disabled_account_is_told_so_on_sign_in(new_page: NewPage) -> No
     await expect(page.locator("[data-form-error]")).to_have_text(
         "This account is disabled; ask an administrator."
     )
+
+
+async def test_a_network_failure_shows_a_message_in_place_and_a_toast(page: Page) -> None:
+    await page.goto("/account")
+    await page.route("**/account/api-keys", lambda route: route.abort())
+    await page.get_by_label("Key name").fill("offline")
+    await page.get_by_role("button", name="Create key").click()
+    await expect(page.locator("#api-keys [data-inline-error]")).to_have_text(
+        "Could not reach the server. Check your connection and try again."
+    )
+    await expect(page.locator("#toasts [data-toast]")).to_contain_text("Could not reach the server")
+    # The form stays, ready to be sent again once the network is back.
+    await page.unroute("**/account/api-keys")
+    await page.locator("#toasts").get_by_role("button", name="Close").click()
+    await expect(page.locator("#toasts [data-toast]")).to_have_count(0)
+    await expect(page.get_by_label("Key name")).to_have_value("offline")
+    await page.get_by_role("button", name="Create key").click()
+    await expect(page.locator("[data-key-name]")).to_have_text("offline")
+    await expect(page.locator("#api-keys [data-inline-error]")).to_have_count(0)

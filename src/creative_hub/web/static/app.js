@@ -144,14 +144,20 @@
 
   // The error goes where the answer would have gone; a button or input keeps its place
   // and gets the message after it. The whole page is never replaced by an error.
-  function showInPlace(target, node) {
+  // A region that holds the form or button that failed keeps it (to try again) and
+  // gets the message on top.
+  function showInPlace(target, node, elt) {
     if (!target || target === doc.body || target === doc.documentElement) return;
     var custom = target.closest && target.closest("[data-error-target]");
     if (custom) target = doc.querySelector(custom.getAttribute("data-error-target")) || target;
-    var old = target.parentNode && target.parentNode.querySelector(":scope > [data-inline-error]");
     if (/^(BUTTON|INPUT|SELECT|TEXTAREA|A|FORM|TR|PROGRESS)$/.test(target.tagName)) {
+      var old = target.parentNode && target.parentNode.querySelector(":scope > [data-inline-error]");
       if (old) old.remove();
       target.insertAdjacentElement("afterend", node);
+    } else if (elt && target.contains(elt)) {
+      var previous = target.querySelector(":scope > [data-inline-error]");
+      if (previous) previous.remove();
+      target.prepend(node);
     } else {
       target.replaceChildren(node);
     }
@@ -159,12 +165,12 @@
 
   doc.addEventListener("htmx:responseError", function (event) {
     var info = errorFrom(event.detail.xhr);
-    showInPlace(event.detail.target, info.html || inlineError(info.message));
+    showInPlace(event.detail.target, info.html || inlineError(info.message), event.detail.elt);
     toast(info.message, "error", info.details);
   });
   doc.addEventListener("htmx:sendError", function (event) {
     var message = t("network", "Could not reach the server.");
-    showInPlace(event.detail.target, inlineError(message));
+    showInPlace(event.detail.target, inlineError(message), event.detail.elt);
     toast(message, "error", event.detail.requestConfig ? event.detail.requestConfig.path : "");
   });
 
