@@ -58,7 +58,7 @@ async def test_an_empty_idea_is_flagged_next_to_the_field(page: Page) -> None:
     await expect(page.get_by_label("Your idea")).to_have_attribute("aria-invalid", "true")
 
 
-async def test_the_page_in_chinese(new_page: NewPage) -> None:
+async def test_the_page_in_chinese(new_page: NewPage, screenshot: Screenshot) -> None:
     page = await new_page(locale="zh-CN")
     await sign_up(page)
     await page.goto("/prompts")
@@ -69,4 +69,5 @@ async def test_the_page_in_chinese(new_page: NewPage) -> None:
         timeout=MODEL_TIMEOUT
     )
     await expect(page.locator("[data-enhanced-prompt]")).to_contain_text("猫")
-    await expect(page.get_by_role("link", name="用于图片")).to_be_visible()
+    await expect(page.get_by_role("link", name="用于图像")).to_be_visible()
+    await screenshot(page, "prompts-zh")
