@@ -43,7 +43,10 @@ class GatedSession(AsyncSession):
         # never wait for a pooled connection held by a session waiting for the gate.
         await self.connection()
         try:
-            await asyncio.wait_for(self._gate.lock.acquire(), _GATE_TIMEOUT_SECONDS)
+            # asyncio.timeout, not wait_for: wait_for (3.11) can swallow a cancellation
+            # that arrives as the lock is granted, and a job runner's stop then never ends.
+            async with asyncio.timeout(_GATE_TIMEOUT_SECONDS):
+                await self._gate.lock.acquire()
         except TimeoutError:
             raise AppError(
                 "The database stayed busy for too long; try again.",
