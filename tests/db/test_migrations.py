@@ -27,7 +27,7 @@ from tests.support import databases
 
 EXPECTED_TABLES = {
     "users", "tasks", "workflows", "assets", "api_keys", "refresh_tokens", "web_sessions",
-    "conversations", "messages", "usage_records", "providers",
+    "conversations", "messages", "usage_records", "providers", "task_counts",
 }  # fmt: skip
 
 
@@ -121,7 +121,7 @@ async def _check_native_types(url: str) -> None:
     assert cols["input_data"] == "jsonb"
     assert cols["status"] == "USER-DEFINED"
     assert {"task_type", "task_status", "workflow_status", "workflow_step"} <= enums
-    assert {"ix_tasks_user_created", "ix_tasks_user_type", "ix_tasks_user_status",
+    assert {"ix_tasks_user_created", "ix_tasks_user_type_created", "ix_tasks_user_status_created",
             "ix_tasks_search_text_trgm", "ix_tasks_search_grams"} <= indexes  # fmt: skip
 
 

@@ -21,7 +21,7 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
 
 # Tables emptied between tests, children first.
 TABLES = (
-    "usage_records", "messages", "conversations", "assets", "tasks", "workflows",
+    "usage_records", "messages", "conversations", "assets", "tasks", "task_counts", "workflows",
     "web_sessions", "refresh_tokens", "api_keys", "users", "providers",
 )  # fmt: skip
 

@@ -13,6 +13,7 @@ from creative_hub.kit.time import utcnow
 from creative_hub.models.enums import TaskStatus, TaskType
 from creative_hub.models.task import Task
 from creative_hub.models.user import User
+from creative_hub.settings import Settings
 from tests.support.api import BuildApp, assert_error, client_for, register
 
 
@@ -286,7 +287,7 @@ async def test_an_unexpected_error_in_a_dependency_is_a_500_too(
 
 
 async def test_an_oversized_body_on_a_real_socket_gets_the_413_not_a_reset(
-    live_server: str, settings: Any
+    live_server: str, settings: Settings
 ) -> None:
     """A client still sending when the 413 is ready reads the answer (a browser too)."""
     body = b'{"pad": "' + b"x" * (settings.max_json_body_bytes * 8) + b'"}'

@@ -51,6 +51,8 @@ async def build(
     recent, _ = await tasks.list(user, TaskFilters(), limit=RECENT, cursor=None)
     running: list[TaskLike] = []
     for status in (TaskStatus.running, TaskStatus.queued):
+        if not stats.by_status.get(status.value):
+            continue  # nothing to list: skip the query (the counts are exact)
         rows, _ = await tasks.list(user, TaskFilters(status=status), limit=RUNNING, cursor=None)
         running += rows
     usage = await usage_service.this_month(session, user.id)

@@ -15,6 +15,7 @@ from creative_hub.models.message import Message
 from creative_hub.models.provider import ProviderRecord
 from creative_hub.models.refresh_token import RefreshToken
 from creative_hub.models.task import Task
+from creative_hub.models.task_count import TaskCount
 from creative_hub.models.usage_record import UsageRecord
 from creative_hub.models.user import User
 from creative_hub.models.web_session import WebSession
@@ -30,6 +31,7 @@ __all__ = [
     "ProviderRecord",
     "RefreshToken",
     "Task",
+    "TaskCount",
     "TaskStatus",
     "TaskType",
     "UsageRecord",

@@ -15,8 +15,10 @@ class Task(IdMixin, TimestampMixin, Base):
     __tablename__ = "tasks"
     __table_args__ = (
         Index("ix_tasks_user_created", "user_id", "created_at", "id"),
-        Index("ix_tasks_user_type", "user_id", "task_type"),
-        Index("ix_tasks_user_status", "user_id", "status"),
+        # Filtered lists come newest first (History filters, the dashboard's running
+        # list): each index serves the filter and the order together.
+        Index("ix_tasks_user_type_created", "user_id", "task_type", "created_at", "id"),
+        Index("ix_tasks_user_status_created", "user_id", "status", "created_at", "id"),
         Index("ix_tasks_status", "status"),
     )
 

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from creative_hub.kit.time import utcnow
 from creative_hub.models.enums import TaskStatus, TaskType
 from creative_hub.models.task import Task
+from creative_hub.models.task_count import TaskCount
 from creative_hub.tasks.search import search_condition
 from creative_hub.tasks.state import sources_of
 
@@ -88,18 +89,20 @@ class TaskRepository:
         return (await self.session.execute(stmt)).all()
 
     async def counts(self, user_id: uuid.UUID) -> list[tuple[TaskType, TaskStatus, int]]:
-        stmt = (
-            select(Task.task_type, Task.status, func.count())
-            .where(Task.user_id == user_id)
-            .group_by(Task.task_type, Task.status)
+        # A few counter rows (kept by triggers), not a count over the whole history.
+        stmt = select(TaskCount.task_type, TaskCount.status, TaskCount.n).where(
+            TaskCount.user_id == user_id, TaskCount.n > 0
         )
         return [(t, s, n) for t, s, n in (await self.session.execute(stmt)).all()]
 
     async def counts_all(self) -> list[tuple[TaskType, TaskStatus, int]]:
-        stmt = select(Task.task_type, Task.status, func.count()).group_by(
-            Task.task_type, Task.status
+        total = func.sum(TaskCount.n)
+        stmt = (
+            select(TaskCount.task_type, TaskCount.status, total)
+            .group_by(TaskCount.task_type, TaskCount.status)
+            .having(total > 0)
         )
-        return [(t, s, n) for t, s, n in (await self.session.execute(stmt)).all()]
+        return [(t, s, int(n)) for t, s, n in (await self.session.execute(stmt)).all()]
 
     async def transition(
         self,
