@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from creative_hub import __version__, jobs  # noqa: F401  (registers job handlers)
 from creative_hub.admin.providers_endpoints import router as admin_providers_router
+from creative_hub.admin.providers_pages import router as admin_providers_pages
 from creative_hub.admin.users_endpoints import router as admin_users_router
 from creative_hub.admin.users_pages import router as admin_pages
 from creative_hub.assets.endpoints import router as assets_router
@@ -135,6 +136,7 @@ def create_app(
         history_pages,
         workflows_pages,
         admin_pages,
+        admin_providers_pages,
     ):
         app.include_router(page_router)
     return app
