@@ -50,7 +50,8 @@ async def follow(
             yield sse(kind, current)
             while live(current):
                 try:
-                    event = await asyncio.wait_for(inbox.get(), timeout=resync_seconds)
+                    async with asyncio.timeout(resync_seconds):  # wait_for can eat a cancel
+                        event = await inbox.get()
                 except TimeoutError:
                     latest = await load()
                     if latest is None:

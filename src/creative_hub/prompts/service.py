@@ -110,9 +110,8 @@ class PromptService:
         generator = self.providers.text(target.provider)
         usage = TextUsage()
         try:
-            raw = await asyncio.wait_for(
-                generator.generate_json(ask.request, ask.schema, usage), MODEL_TIMEOUT_SECONDS
-            )
+            async with asyncio.timeout(MODEL_TIMEOUT_SECONDS):  # wait_for can eat a cancel
+                raw = await generator.generate_json(ask.request, ask.schema, usage)
         except ProviderError as exc:
             log.info("prompt_model_failed", model=target.label, code=exc.code)
             return ModelAnswer(None, target.label, f"The model failed ({exc.code}): {exc.message}")

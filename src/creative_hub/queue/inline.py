@@ -8,7 +8,6 @@ UPDATE in the executor, so a task handed out twice still runs once.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import uuid
 from collections.abc import Awaitable, Callable
 
@@ -50,11 +49,16 @@ class InlineQueue:
         self._workers.append(asyncio.create_task(self._poll(), name="job-poller"))
 
     async def stop(self) -> None:
+        pending = set(self._workers)
+        while pending:
+            for worker in pending:
+                worker.cancel()
+            # Cancelled again if still running: job code that swallowed one cancellation
+            # (asyncio.wait_for does, in a race) must not keep the server from stopping.
+            _done, pending = await asyncio.wait(pending, timeout=1.0)
         for worker in self._workers:
-            worker.cancel()
-        for worker in self._workers:
-            with contextlib.suppress(asyncio.CancelledError):
-                await worker
+            if not worker.cancelled() and worker.exception() is not None:
+                log.error("job_worker_failed", error=repr(worker.exception()))
         self._workers = []
 
     async def enqueue(self, task_id: uuid.UUID) -> None:

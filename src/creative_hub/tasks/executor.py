@@ -147,7 +147,10 @@ class TaskExecutor:
             await self._publish(task_id)
             runner = asyncio.create_task(handler(ctx), name=f"task-{task_id}")
             self._inflight[task_id] = runner
-            result = await asyncio.wait_for(runner, timeout=self.settings.task_timeout_seconds)
+            # asyncio.timeout, not wait_for: wait_for (3.11) swallows a cancellation that
+            # lands as the job ends, and the stopping worker then never stops.
+            async with asyncio.timeout(self.settings.task_timeout_seconds):
+                result = await runner
         except TaskCancelled:
             await self._finish(task_id, TaskStatus.cancelled)
         except TimeoutError:

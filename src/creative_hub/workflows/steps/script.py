@@ -45,9 +45,8 @@ async def _ask(ctx: JobContext, topic: str, tone: str, beat: str) -> str | None:
         seed=7,
     )
     try:
-        answer = await asyncio.wait_for(
-            ctx.runtime.providers.text().generate_json(request, SCHEMA), MODEL_TIMEOUT_SECONDS
-        )
+        async with asyncio.timeout(MODEL_TIMEOUT_SECONDS):  # not wait_for: see executor
+            answer = await ctx.runtime.providers.text().generate_json(request, SCHEMA)
     except (ProviderError, TimeoutError) as exc:
         log.info("workflow_script_model_unusable", error=repr(exc))
         return None
