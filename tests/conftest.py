@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+import signal
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,21 @@ from creative_hub.settings import Settings
 from creative_hub.tasks.registry import HandlerRegistry, default_registry
 from tests.support import databases
 from tests.support.api import BuildApp
+
+
+@pytest.fixture(autouse=True)
+def _restore_signal_handlers() -> Iterator[None]:
+    """Put SIGINT/SIGTERM back as they were after each test.
+
+    Each uvicorn server a test starts installs its own handlers and restores the ones it
+    found when it stops; servers stopped out of order leave a stopped server's handler
+    installed. sse-starlette looks the server up through that handler, sees it shutting
+    down, and ends every later event stream in the process at once.
+    """
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    yield
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)
 
 
 @pytest.fixture(scope="session", params=databases.backends())
