@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any
 
-import orjson
-
 from creative_hub.providers.base import (
     Capability,
     ModelInfo,
@@ -109,7 +107,7 @@ class AnthropicChat:
         finished = False
         async with self.http.stream("POST", "v1/messages", json=body) as response:
             async for event in sse_events(response):
-                data = self._data(event.data) if event.data else {}
+                data = self.http.event_object(event.data) if event.data else {}
                 kind = event.event if event.event != "message" else str(data.get("type", ""))
                 if kind == "content_block_delta":
                     delta = data.get("delta") or {}
@@ -136,15 +134,6 @@ class AnthropicChat:
                     )
         if not finished:
             raise self.http.malformed("the stream ended before message_stop")
-
-    def _data(self, raw: str) -> dict[str, Any]:
-        try:
-            data = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            raise self.http.malformed("a stream event is not JSON") from exc
-        if not isinstance(data, dict):
-            raise self.http.malformed("a stream event is not an object")
-        return data
 
     async def generate_json(
         self, request: TextRequest, schema: dict[str, Any], usage: TextUsage | None = None

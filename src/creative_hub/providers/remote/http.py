@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+import orjson
 import structlog
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
@@ -202,6 +203,16 @@ class ProviderHttp:
 
     def malformed(self, what: str) -> ProviderError:
         return self.error(PROVIDER_ERROR, f"unexpected response: {what}.")
+
+    def event_object(self, raw: str) -> dict[str, Any]:
+        """One streamed event's JSON object; anything else is a malformed response."""
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise self.malformed("a stream event is not JSON") from exc
+        if not isinstance(data, dict):
+            raise self.malformed("a stream event is not an object")
+        return data
 
     @asynccontextmanager
     async def stream(

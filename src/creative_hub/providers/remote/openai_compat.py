@@ -12,8 +12,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlsplit
 
-import orjson
-
 from creative_hub.providers.base import (
     Capability,
     ModelInfo,
@@ -143,12 +141,7 @@ class OpenAIChat:
             raise self.http.malformed("the stream ended before [DONE]")
 
     def _chunk(self, data: str) -> dict[str, Any]:
-        try:
-            chunk = orjson.loads(data)
-        except orjson.JSONDecodeError as exc:
-            raise self.http.malformed("a stream event is not JSON") from exc
-        if not isinstance(chunk, dict):
-            raise self.http.malformed("a stream event is not an object")
+        chunk = self.http.event_object(data)
         error = chunk.get("error")
         if error is not None:  # a failure after the 200
             error = error if isinstance(error, dict) else {"message": str(error)}
