@@ -110,18 +110,43 @@ async def test_english_only_model_refuses_other_languages(
 
 
 @pytest.mark.parametrize(
-    ("content", "code"),
-    [(None, "file_not_found"), (b"this is not audio at all", "unreadable_audio")],
+    ("content", "code", "advice"),
+    [
+        (None, "file_not_found", "Upload it again"),
+        (b"this is not audio at all", "unreadable_audio", "Upload one of: wav, mp3"),
+    ],
 )
 async def test_bad_files_are_refused(
-    transcriber: LocalTranscriber, tmp_path: Path, content: bytes | None, code: str
+    transcriber: LocalTranscriber, tmp_path: Path, content: bytes | None, code: str, advice: str
 ) -> None:
-    path = tmp_path / "input.wav"
+    # A stored asset's name is internal: the message (shown in History) says what to do.
+    path = tmp_path / "0f3c9a-internal-key.wav"
     if content is not None:
         path.write_bytes(content)
     with pytest.raises(ProviderError) as caught:
         await transcriber.transcribe(path)
     assert caught.value.code == code
+    assert advice in caught.value.message
+    assert "internal-key" not in caught.value.message and str(tmp_path) not in caught.value.message
+
+
+@pytest.fixture
+def silent_clip(tmp_path: Path) -> Path:
+    path = tmp_path / "a1b2c3-silent-clip.mp4"
+    source = ["-f", "lavfi", "-i", "color=c=black:s=64x64:d=1", "-pix_fmt", "yuv420p"]
+    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", *source, str(path)]
+    subprocess.run(command, check=True)  # noqa: S603 (our own ffmpeg and paths)
+    return path
+
+
+async def test_video_without_sound_is_refused_without_its_name(
+    transcriber: LocalTranscriber, silent_clip: Path
+) -> None:
+    with pytest.raises(ProviderError) as caught:
+        await transcriber.transcribe(silent_clip)
+    assert caught.value.code == "no_audio_stream"
+    assert "video with sound" in caught.value.message
+    assert "silent-clip" not in caught.value.message
 
 
 def test_describe_tells_the_model_and_its_languages(transcriber: LocalTranscriber) -> None:
@@ -141,3 +166,5 @@ async def test_missing_model_folder_is_reported(tmp_path: Path) -> None:
     with pytest.raises(ProviderError) as caught:
         await transcriber.transcribe(tmp_path / "any.wav")
     assert caught.value.code == "model_unavailable"
+    # The user is not shown the server's folders; the admin reads them in the provider list.
+    assert "nowhere" not in caught.value.message and "administrator" in caught.value.message

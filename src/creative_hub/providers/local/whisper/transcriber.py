@@ -12,6 +12,7 @@ from typing import Any, cast
 import av
 import numpy as np
 import numpy.typing as npt
+import structlog
 from faster_whisper import WhisperModel, decode_audio  # type: ignore[import-untyped]
 
 from creative_hub.providers.base import (
@@ -33,6 +34,7 @@ from creative_hub.settings import Settings
 SAMPLE_RATE = 16000  # what Whisper listens at; faster-whisper resamples with PyAV
 FORMATS = ("wav", "mp3", "m4a", "aac", "ogg", "opus", "flac", "webm", "mp4", "mkv", "mov")
 _Samples = npt.NDArray[np.float32]
+log = structlog.get_logger(__name__)
 
 
 class LocalTranscriber:
@@ -76,7 +78,13 @@ class LocalTranscriber:
         self, audio: Path, language: str | None = None, progress: Progress = no_progress
     ) -> Transcript:
         if self.model is None or self._engine is None:
-            raise ProviderError("model_unavailable", f"No Whisper model: {self.problem}.")
+            # The reason names server folders: the admin sees it in the provider list.
+            log.warning("whisper_model_unavailable", problem=self.problem)
+            raise ProviderError(
+                "model_unavailable",
+                "Transcription on this server is not set up (no Whisper model). "
+                "Ask an administrator, or pick another transcription provider.",
+            )
         wanted = self._check_language(self.model, language)
         samples = await asyncio.to_thread(_decode, audio)
         duration = len(samples) / SAMPLE_RATE
@@ -123,21 +131,33 @@ def _load(model: WhisperModelFolder, threads: int) -> Any:
 
 
 def _decode(path: Path) -> _Samples:
-    """Mono 16 kHz float samples from any file PyAV reads (WAV, MP3, M4A, video...)."""
+    """Mono 16 kHz float samples from any file PyAV reads (WAV, MP3, M4A, video...).
+
+    The messages reach the user (task error, History): they say what to do with the file
+    and never name the stored path or file name, which are internal (log carries them)."""
     if not path.is_file():
-        raise ProviderError("file_not_found", f"No audio file at {path}.")
+        log.warning("transcription_input_missing", path=str(path))
+        raise ProviderError(
+            "file_not_found", "The file to transcribe is no longer available. Upload it again."
+        )
     try:
         if not probe(path).has_audio:
-            raise ProviderError("no_audio_stream", f"{path.name} has no audio stream.")
+            raise ProviderError(
+                "no_audio_stream",
+                "This file has no sound track. Upload an audio file or a video with sound.",
+            )
         samples = cast(_Samples, decode_audio(str(path), sampling_rate=SAMPLE_RATE))
     except av.error.FFmpegError as exc:
+        log.warning("transcription_input_unreadable", path=str(path), error=str(exc))
         raise ProviderError(
             "unreadable_audio",
-            f"{path.name} is not an audio or video file FFmpeg can read ({exc}). "
-            f"Use one of: {', '.join(FORMATS)}.",
+            "This file could not be read as audio or video (it may be damaged or in another "
+            f"format). Upload one of: {', '.join(FORMATS)}.",
         ) from exc
     if samples.size == 0:
-        raise ProviderError("empty_audio", f"{path.name} holds no audio samples.")
+        raise ProviderError(
+            "empty_audio", "This file holds no sound. Upload a recording that is not empty."
+        )
     return samples
 
 
