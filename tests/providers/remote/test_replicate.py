@@ -84,6 +84,27 @@ async def test_official_model_image(hub: Hub, replicate: Replicate) -> None:
     assert replicate.delivery not in str(task) and server.api_key not in str(task)
 
 
+async def test_token_goes_only_to_the_api_host(hub: Hub, replicate: Replicate) -> None:
+    server = replicate.server
+    await add(hub, replicate)
+
+    task = await hub.run("/api/images/generations", {**IMAGE, "model": FLUX})
+
+    assert task["status"] == "succeeded", task
+    assert server.api_auth == [f"Bearer {server.api_key}"]  # the API host gets the token
+    delivery_host = replicate.delivery.removeprefix("http://")
+    assert server.file_auth == [(delivery_host, None)]  # the file host gets no credentials
+
+
+async def test_oversized_output_is_refused(hub: Hub, replicate: Replicate) -> None:
+    await add(hub, replicate, max_download_mb=0.0001)  # ~100 bytes: smaller than any image
+
+    task = await hub.run("/api/images/generations", {**IMAGE, "model": FLUX})
+
+    assert task["error"]["code"] == "provider_error", task
+    assert "larger than" in task["error"]["message"]
+
+
 async def test_output_on_another_host_is_not_fetched(hub: Hub, replicate: Replicate) -> None:
     server = replicate.server
     await add(hub, replicate)

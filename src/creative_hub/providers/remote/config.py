@@ -106,6 +106,7 @@ def http_policy(settings: Settings, config: ProviderConfig) -> HttpPolicy:
         timeout=float(config.setting("timeout", settings.provider_timeout_seconds)),
         max_retries=int(config.setting("max_retries", settings.provider_max_retries)),
         max_retry_after=settings.provider_max_retry_after_seconds,
+        max_download_bytes=int(float(config.setting("max_download_mb", 512)) * 1024 * 1024),
     )
 
 

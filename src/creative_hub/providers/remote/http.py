@@ -8,8 +8,10 @@
 - Every failure becomes a ProviderError with a stable code and the provider's own
   message, with the key scrubbed from it.
 - A per-provider circuit breaker fails calls fast while the provider keeps failing.
-- Downloads are allowed only from the configured base URL's host: the hub never
-  fetches a URL a user or a provider response could point elsewhere.
+- Downloads are allowed only from the configured base URL's host, or from hosts the
+  adapter trusts (Replicate's file CDN); those others get a client without the
+  provider's headers, so the API key only ever goes to the base URL's host. Downloads
+  are capped in size (HttpPolicy.max_download_bytes).
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ class HttpPolicy:
     backoff_max: float = 8.0
     # A Retry-After longer than this is not waited for: the call fails as rate_limited.
     max_retry_after: float = 30.0
+    max_download_bytes: int = 512 * 1024 * 1024  # one output file (a long video fits)
 
 
 class _Retry(Exception):
@@ -145,6 +148,8 @@ class ProviderHttp:
         self.breaker = breaker or CircuitBreaker()
         self._secrets = secrets
         self._classify = classify
+        self._transport = transport
+        self._plain: httpx.AsyncClient | None = None  # other hosts: no provider headers
         self.client = httpx.AsyncClient(
             base_url=self.base_url,
             headers=headers or {},
@@ -165,6 +170,20 @@ class ProviderHttp:
 
     async def aclose(self) -> None:
         await self.client.aclose()
+        if self._plain is not None:
+            await self._plain.aclose()
+
+    def _plain_client(self) -> httpx.AsyncClient:
+        """A client with no default headers: what is sent to hosts other than base_url."""
+        if self._plain is None:
+            self._plain = httpx.AsyncClient(
+                timeout=self._timeout(None), follow_redirects=False, transport=self._transport
+            )
+        return self._plain
+
+    def same_origin(self, url: httpx.URL) -> bool:
+        base = self.base_url
+        return (url.scheme, url.host, url.port) == (base.scheme, base.host, base.port)
 
     # -- calls ----------------------------------------------------------------------------
 
@@ -216,11 +235,17 @@ class ProviderHttp:
 
     @asynccontextmanager
     async def stream(
-        self, method: str, path: str, *, call_timeout: float | None = None, **kwargs: Any
+        self,
+        method: str,
+        path: str,
+        *,
+        call_timeout: float | None = None,
+        client: httpx.AsyncClient | None = None,
+        **kwargs: Any,
     ) -> AsyncIterator[httpx.Response]:
         """A 2xx response whose body is not read yet (SSE, audio). Retries happen only
         before the body starts; errors while reading it are mapped here too."""
-        response = await self._open(method, path, call_timeout, kwargs)
+        response = await self._open(method, path, call_timeout, kwargs, client or self.client)
         try:
             yield response
         except httpx.HTTPError as exc:
@@ -230,26 +255,54 @@ class ProviderHttp:
         finally:
             await response.aclose()
 
-    async def download(self, url: str, *, call_timeout: float | None = None) -> bytes:
-        """Bytes from a URL the provider returned, only if it is on the configured host."""
+    async def download(
+        self,
+        url: str,
+        *,
+        call_timeout: float | None = None,
+        trusted: Callable[[httpx.URL], bool] | None = None,
+    ) -> bytes:
+        """Bytes from a URL the provider returned: on the configured host (sent with the
+        provider's headers), or on a host `trusted` accepts (sent with no credentials)."""
         target = self.base_url.join(url)
-        if (target.scheme, target.host, target.port) != (
-            self.base_url.scheme,
-            self.base_url.host,
-            self.base_url.port,
-        ):
+        if self.same_origin(target):
+            client = self.client
+        elif trusted is not None and trusted(target):
+            client = self._plain_client()
+        else:
             raise self.error(
                 PROVIDER_ERROR,
                 f"returned a file on another host ({target.host}); only "
                 f"{self.base_url.host} is fetched.",
             )
-        response = await self.request("GET", str(target), call_timeout=call_timeout)
-        return response.content
+        async with self.stream("GET", str(target), call_timeout=call_timeout, client=client) as r:
+            return await self._read_capped(r)
+
+    async def _read_capped(self, response: httpx.Response) -> bytes:
+        """The body, refused once it passes max_download_bytes (a runaway or hostile file)."""
+        cap = self.policy.max_download_bytes
+        too_big = self.error(
+            PROVIDER_ERROR, f"the output file is larger than {cap / 2**20:.3g} MiB."
+        )
+        length = response.headers.get("content-length", "")
+        if length.isdigit() and int(length) > cap:
+            raise too_big
+        body = bytearray()
+        async for chunk in response.aiter_bytes():
+            body += chunk
+            if len(body) > cap:
+                raise too_big
+        return bytes(body)
 
     # -- internals ------------------------------------------------------------------------
 
     async def _open(
-        self, method: str, path: str, call_timeout: float | None, kwargs: dict[str, Any]
+        self,
+        method: str,
+        path: str,
+        call_timeout: float | None,
+        kwargs: dict[str, Any],
+        client: httpx.AsyncClient,
     ) -> httpx.Response:
         if not self.breaker.allow():
             health = self.breaker.health()
@@ -268,7 +321,7 @@ class ProviderHttp:
         )
         try:
             response: httpx.Response = await retrying(
-                self._attempt, method, path, call_timeout, kwargs
+                self._attempt, method, path, call_timeout, kwargs, client
             )
         except _Retry as exc:
             self._record(exc.error)
@@ -283,13 +336,16 @@ class ProviderHttp:
         return response
 
     async def _attempt(
-        self, method: str, path: str, call_timeout: float | None, kwargs: dict[str, Any]
+        self,
+        method: str,
+        path: str,
+        call_timeout: float | None,
+        kwargs: dict[str, Any],
+        client: httpx.AsyncClient,
     ) -> httpx.Response:
-        request = self.client.build_request(
-            method, path, timeout=self._timeout(call_timeout), **kwargs
-        )
+        request = client.build_request(method, path, timeout=self._timeout(call_timeout), **kwargs)
         try:
-            response = await self.client.send(request, stream=True)
+            response = await client.send(request, stream=True)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.RemoteProtocolError) as exc:
             raise _Retry(self._transport_error(exc), None) from exc
         except httpx.HTTPError as exc:

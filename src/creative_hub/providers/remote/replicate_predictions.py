@@ -159,9 +159,12 @@ class Predictions:
     # -- output files ------------------------------------------------------------------
 
     def allowed(self, url: str) -> bool:
-        target, base = httpx.URL(url), self.conn.http.base_url
-        if (target.scheme, target.host, target.port) == (base.scheme, base.host, base.port):
-            return True
+        target = httpx.URL(url)
+        return self.conn.http.same_origin(target) or self._output_host(target)
+
+    def _output_host(self, target: httpx.URL) -> bool:
+        """One of the admin's output_hosts (default replicate.delivery): fetched, but with
+        no credentials; the API token goes only to the base URL's host."""
         hosts = self.conn.config.setting("output_hosts", DEFAULT_OUTPUT_HOSTS)
         netloc = f"{target.host}:{target.port}" if target.port else target.host
         return target.scheme in ("https", "http") and any(
@@ -184,5 +187,4 @@ class Predictions:
                 "add it to the provider's output_hosts to trust it.",
             )
         timeout = float(self.conn.config.setting("download_timeout", 300))
-        response = await self.conn.http.request("GET", url, call_timeout=timeout)
-        return response.content
+        return await self.conn.http.download(url, call_timeout=timeout, trusted=self._output_host)

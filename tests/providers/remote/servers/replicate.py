@@ -109,6 +109,9 @@ class ReplicateServer:
     polls: int = 0
     data_urls: bool = False  # outputs inline as data URLs (sync mode) instead of files
     file_hits: list[str] = field(default_factory=list)
+    # (Host header, Authorization header or None) of each file request
+    file_auth: list[tuple[str, str | None]] = field(default_factory=list)
+    api_auth: list[str | None] = field(default_factory=list)  # Authorization on creates
     files: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     _runs: dict[str, asyncio.Task[None]] = field(default_factory=dict)
     _done: dict[str, asyncio.Event] = field(default_factory=dict)
@@ -139,6 +142,7 @@ class ReplicateServer:
         return None
 
     async def create(self, request: Request) -> Response:
+        self.api_auth.append(request.headers.get("authorization"))
         if not self._authorized(request):
             return problem(401, "Unauthenticated", "You did not pass a valid authentication token")
         body = await request.json()
@@ -281,6 +285,7 @@ class ReplicateServer:
     async def file(self, request: Request) -> Response:
         key = f"{request.path_params['pid']}/{request.path_params['name']}"
         self.file_hits.append(key)
+        self.file_auth.append((request.headers["host"], request.headers.get("authorization")))
         if key not in self.files:
             return Response(status_code=404)
         body, mime = self.files[key]
