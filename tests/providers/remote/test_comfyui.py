@@ -192,6 +192,38 @@ async def test_without_websocket_the_history_is_polled(
     assert server.prompts[-1]["prompt"]["6"]["inputs"]["text"] == IMAGE["prompt"]
 
 
+async def test_websocket_refused_once_is_retried(
+    hub: Hub, comfy: tuple[ComfyUIServer, str]
+) -> None:
+    server, url = comfy
+    await add(hub, url)
+    server.websocket_refusals = [503]  # busy once, like an HTTP call would be retried
+
+    async with held_at_first_step(hub, server, {**IMAGE, "model": "comfy/sd15"}) as held:
+        task_id, events = held
+        server.gate.set()
+    await wait_for_status(hub.client, task_id, hub.user["headers"], {"succeeded"})
+
+    assert server.websocket_attempts == 2
+    assert events[-1]["progress_message"] == "Step 1 of 20"  # only the websocket says so
+
+
+async def test_websocket_failure_counts_for_the_circuit(
+    hub: Hub, comfy: tuple[ComfyUIServer, str]
+) -> None:
+    server, url = comfy
+    provider = await add(hub, url)
+    server.websocket_refusals = [503, 503]  # both attempts (max_retries 1)
+    server.faults.add(Fault(status=503), Fault(status=503))  # and POST /prompt too
+
+    task = await hub.run("/api/images/generations", {**IMAGE, "model": "comfy/sd15"})
+
+    assert task["error"]["code"] == "provider_unavailable", task
+    assert server.websocket_attempts == 2 and len(server.prompts) == 2
+    r = await hub.client.get(f"/api/admin/providers/{provider['id']}", headers=hub.admin["headers"])
+    assert r.json()["health"]["consecutive_failures"] == 2  # the socket's failure and the POST's
+
+
 async def test_node_failure_is_the_task_error(hub: Hub, comfy: tuple[ComfyUIServer, str]) -> None:
     server, url = comfy
     server.failing_class = "VAEDecode"

@@ -3,9 +3,10 @@
 One run: open the websocket (/ws?clientId=) first so no event is missed, upload the input
 image if any (/upload/image), POST /prompt with our client_id, follow `progress` /
 `executing` / `execution_error` until the final `executing {node: null}`, then read the
-outputs from /history/{prompt_id} and fetch them with /view. Without a websocket, the
-history is polled instead. A cancelled job deletes the prompt from /queue and calls
-/interrupt. Workflows and their input mapping come from settings (comfyui_workflow.py).
+outputs from /history/{prompt_id} and fetch them with /view. The socket is opened under
+the provider's breaker and retries; without one, the history is polled instead. A
+cancelled job deletes the prompt from /queue and calls /interrupt. Workflows and their
+input mapping come from settings (comfyui_workflow.py).
 Settings: workflows, poll_interval (1 s), generation_timeout (1800 s).
 """
 
@@ -40,7 +41,11 @@ from creative_hub.providers.base import (
 )
 from creative_hub.providers.remote.comfyui_workflow import Workflow, output_files, parse_workflows
 from creative_hub.providers.remote.config import Connection, KindSpec
-from creative_hub.providers.remote.http import PROVIDER_ERROR, PROVIDER_UNAVAILABLE
+from creative_hub.providers.remote.http import (
+    PROVIDER_ERROR,
+    PROVIDER_UNAVAILABLE,
+    RETRY_STATUSES,
+)
 from creative_hub.providers.remote.outputs import as_png, audio_to_wav, save_video
 
 log = structlog.get_logger(__name__)
@@ -100,19 +105,26 @@ class ComfyRun:
                     await socket.close()
 
     async def _connect(self) -> Any:
+        """The progress websocket, opened like an HTTP call is made (breaker, retries with
+        backoff, a final failure counted); if it still fails, the history is polled
+        instead, as ComfyUI's own front end does when its socket cannot open."""
         from websockets.asyncio.client import connect
 
-        try:
-            key = self.conn.config.api_key  # a ComfyUI behind an authenticating proxy
+        key = self.conn.config.api_key  # a ComfyUI behind an authenticating proxy
+
+        async def attempt() -> Any:
             return await connect(
                 self._ws_url(),
                 open_timeout=self.conn.http.policy.connect_timeout,
                 max_size=2**24,
                 additional_headers={"Authorization": f"Bearer {key}"} if key else None,
             )
-        except Exception as exc:  # refused, no upgrade, unreachable: poll the history instead
+
+        try:
+            return await self.conn.http.guarded("the websocket", attempt, _ws_transient)
+        except Exception as exc:  # down (counted), or an upgrade refused by a proxy
             log.info("comfyui_no_websocket", provider=self.conn.name, error=type(exc).__name__)
-            return None
+            return None  # POST /prompt then fails fast too if the circuit has opened
 
     async def _submit(self, graph: dict[str, Any]) -> None:
         data = await self.conn.http.json(
@@ -193,6 +205,15 @@ class ComfyRun:
     async def fetch(self, file: dict[str, str]) -> bytes:
         response = await self.conn.http.request("GET", "view", params=file)
         return response.content
+
+
+def _ws_transient(exc: Exception) -> bool:
+    """Worth another try: unreachable, too slow, or a 5xx/429 answer to the upgrade."""
+    from websockets.exceptions import InvalidMessage, InvalidStatus
+
+    if isinstance(exc, InvalidStatus):
+        return exc.response.status_code in RETRY_STATUSES
+    return isinstance(exc, OSError | TimeoutError | InvalidMessage)
 
 
 def _error_text(status: dict[str, Any]) -> str:

@@ -19,10 +19,10 @@ from __future__ import annotations
 import email.utils
 import random
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import orjson
@@ -34,6 +34,7 @@ from creative_hub.providers.remote.circuit import CircuitBreaker
 from creative_hub.providers.remote.redact import redact
 
 log = structlog.get_logger(__name__)
+T = TypeVar("T")
 
 INVALID_API_KEY = "invalid_api_key"
 RATE_LIMITED = "rate_limited"
@@ -294,7 +295,58 @@ class ProviderHttp:
                 raise too_big
         return bytes(body)
 
+    async def guarded(
+        self,
+        what: str,
+        attempt: Callable[[], Awaitable[T]],
+        transient: Callable[[Exception], bool],
+    ) -> T:
+        """A call that is not plain HTTP (ComfyUI's websocket) under the same rules: the
+        breaker may refuse it, transient failures are retried with the same backoff, and
+        a final one counts against the provider. Other errors are raised as they are."""
+        self._ensure_allowed()
+
+        async def once() -> T:
+            try:
+                return await attempt()
+            except Exception as exc:
+                if not transient(exc):
+                    raise
+                message = f"{what} cannot be reached ({type(exc).__name__})."
+                raise _Retry(self.error(PROVIDER_UNAVAILABLE, message), None) from exc
+
+        try:
+            result: T = await self._retrying()(once)
+        except _Retry as exc:
+            self._record(exc.error)
+            raise exc.error from None
+        except BaseException:
+            self.breaker.release_probe()
+            raise
+        self.breaker.record_success()
+        return result
+
     # -- internals ------------------------------------------------------------------------
+
+    def _ensure_allowed(self) -> None:
+        """Fail fast while the circuit is open."""
+        if not self.breaker.allow():
+            health = self.breaker.health()
+            wait = f" for {health.retry_in_seconds:.0f} s" if health.retry_in_seconds else ""
+            raise self.error(
+                PROVIDER_UNAVAILABLE,
+                f"unhealthy after {health.consecutive_failures} failures in a row; "
+                f"not called{wait}. Last error: {health.last_error}",
+            )
+
+    def _retrying(self) -> AsyncRetrying:
+        return AsyncRetrying(
+            stop=stop_after_attempt(1 + self.policy.max_retries),
+            wait=self._wait,
+            retry=retry_if_exception(lambda e: isinstance(e, _Retry)),
+            before_sleep=self._log_retry,
+            reraise=True,
+        )
 
     async def _open(
         self,
@@ -304,21 +356,8 @@ class ProviderHttp:
         kwargs: dict[str, Any],
         client: httpx.AsyncClient,
     ) -> httpx.Response:
-        if not self.breaker.allow():
-            health = self.breaker.health()
-            wait = f" for {health.retry_in_seconds:.0f} s" if health.retry_in_seconds else ""
-            raise self.error(
-                PROVIDER_UNAVAILABLE,
-                f"unhealthy after {health.consecutive_failures} failures in a row; "
-                f"not called{wait}. Last error: {health.last_error}",
-            )
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(1 + self.policy.max_retries),
-            wait=self._wait,
-            retry=retry_if_exception(lambda e: isinstance(e, _Retry)),
-            before_sleep=self._log_retry,
-            reraise=True,
-        )
+        self._ensure_allowed()
+        retrying = self._retrying()
         try:
             response: httpx.Response = await retrying(
                 self._attempt, method, path, call_timeout, kwargs, client

@@ -51,6 +51,9 @@ class ComfyUIServer:
     faults: Faults = field(default_factory=Faults)
     gate: asyncio.Event = field(default_factory=asyncio.Event)
     websocket_enabled: bool = True
+    # Statuses the next websocket upgrades are refused with (503: a proxy's "busy").
+    websocket_refusals: list[int] = field(default_factory=list)
+    websocket_attempts: int = 0
     # A node class that raises when it runs (execution_error, as a missing model would).
     failing_class: str | None = None
     # While clear, prompts wait in the queue (as behind another user's prompt).
@@ -396,6 +399,11 @@ class ComfyUIServer:
         return JSONResponse(CHECKPOINTS)
 
     async def websocket(self, ws: WebSocket) -> None:
+        self.websocket_attempts += 1
+        if self.websocket_refusals:
+            status = self.websocket_refusals.pop(0)
+            await ws.send_denial_response(Response("busy", status_code=status))
+            return
         if not self.websocket_enabled:  # e.g. a proxy in front that does not pass upgrades
             await ws.close(code=1008)
             return
