@@ -11,7 +11,11 @@ from creative_hub.web import i18n
 
 SRC = Path(i18n.__file__).parents[1]
 PO = i18n.TRANSLATIONS_DIR / "zh" / "LC_MESSAGES" / "messages.po"
-METHOD_MAP = [("web/templates/**.html", "jinja2"), ("*/pages.py", "python")]
+METHOD_MAP = [
+    ("web/templates/**.html", "jinja2"),
+    ("*/pages.py", "python"),
+    ("web/*.py", "python"),
+]
 OPTIONS = {"web/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
 
 

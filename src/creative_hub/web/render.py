@@ -17,7 +17,7 @@ from starlette.background import BackgroundTask
 from starlette.responses import HTMLResponse, Response
 
 from creative_hub import __version__
-from creative_hub.web import i18n
+from creative_hub.web import i18n, known_text
 from creative_hub.web.csrf import csrf_token, set_anon_cookie
 from creative_hub.web.theme import THEME_COOKIE, theme_of
 
@@ -40,6 +40,9 @@ def _build_templates() -> Jinja2Templates:
         pgettext=i18n.pgettext_,
         npgettext=i18n.npgettext_,
     )
+    # English made outside the web layer (options, labels, progress), in the page's language.
+    env.filters["known"] = lambda text: known_text.localize(i18n.current_locale.get(), text or "")
+    env.filters["option"] = lambda value: known_text.option_label(i18n.current_locale.get(), value)
     env.globals["app_version"] = __version__
     env.globals["languages"] = i18n.LANGUAGES
     return Jinja2Templates(env=env)
