@@ -36,6 +36,7 @@ async def generate_images(ctx: JobContext) -> JobResult:
     seed = data.get("seed")
     seed = int(seed) if seed is not None else random.SystemRandom().randrange(2**31 - 4)
     images: list[dict[str, Any]] = []
+    tokens: dict[str, int] = {}  # the provider's own figures, summed over the set
     for i in range(count):
         await ctx.check_cancelled()
         await ctx.progress(int(100 * i / count), f"Image {i + 1} of {count}")
@@ -54,8 +55,15 @@ async def generate_images(ctx: JobContext) -> JobResult:
             progress_between(ctx, int(100 * i / count), int(100 * (i + 1) / count) - 1),
         )
         saved = await save_image(ctx, result.png, f"image-{i + 1}")
+        for key, value in result.tokens.items():
+            tokens[key] = tokens.get(key, 0) + value
         images.append(
             {**saved, "width": result.width, "height": result.height, "seed": result.seed}
+        )
+    usage = [Usage(Capability.image.value, info.name, "images", count, model_id)]
+    if tokens.get("total_tokens"):  # billed by tokens (gpt-image): record its own count
+        usage.append(
+            Usage(Capability.image.value, info.name, "tokens", tokens["total_tokens"], model_id)
         )
     return JobResult(
         output_data={
@@ -64,11 +72,12 @@ async def generate_images(ctx: JobContext) -> JobResult:
             "seed": seed,
             "provider_label": info.label,
             "neural": info.neural,
+            **({"tokens": tokens} if tokens else {}),
         },
         output_urls=[img["url"] for img in images],
         provider=info.name,
         model=model_id,
-        usage=[Usage(Capability.image.value, info.name, "images", count, model_id)],
+        usage=usage,
     )
 
 

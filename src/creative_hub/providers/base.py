@@ -130,6 +130,9 @@ class GeneratedImage:
     width: int
     height: int
     seed: int
+    # The provider's own token figures when it bills images by tokens (gpt-image):
+    # input_tokens, output_tokens, total_tokens. Empty: the image counts as one image.
+    tokens: dict[str, int] = field(default_factory=dict)
 
 
 class ImageGenerator(Provider, Protocol):

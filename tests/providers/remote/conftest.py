@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -74,6 +75,19 @@ class Hub:
         return await wait_for_status(
             self.client, r.json()["id"], self.user["headers"], done, timeout=timeout
         )
+
+
+async def usage_rows(hub: Hub, task_id: str) -> list[tuple[str, str, str | None, str, float]]:
+    """(capability, provider, model, unit, quantity) of the task's usage rows."""
+    from sqlalchemy import select
+
+    from creative_hub.models.usage_record import UsageRecord
+
+    async with hub.app.state.runtime.sessionmaker() as session:
+        rows = await session.scalars(
+            select(UsageRecord).where(UsageRecord.task_id == uuid.UUID(task_id))
+        )
+        return sorted((r.capability, r.provider, r.model, r.unit, r.quantity) for r in rows)
 
 
 def sse(text: str) -> list[tuple[str, dict[str, Any]]]:

@@ -64,6 +64,7 @@ class FakeOpenAI:
     stall: bool = False  # never answer (timeouts)
     malformed: bool = False  # answer 200 with a body that breaks the protocol
     image_url: str | None = None  # answer images with this url instead of b64_json
+    image_usage: bool = True  # gpt-image answers carry token usage; dall-e ones do not
     stream_closed_early: bool = False
     tokens_sent: int = 0
     # After this many tokens: a `data: {"error": ...}` event (or, with finish_reason set,
@@ -199,7 +200,8 @@ class FakeOpenAI:
         )
         usage = {"input_tokens": 9, "output_tokens": 272, "total_tokens": 281,
                  "input_tokens_details": {"text_tokens": 9, "image_tokens": 0}}  # fmt: skip
-        return JSONResponse({"created": 1700000000, "data": [item], "usage": usage})
+        reply = {"created": 1700000000, "data": [item]}
+        return JSONResponse({**reply, "usage": usage} if self.image_usage else reply)
 
     async def file(self, request: Request) -> Response:
         return Response(png_bytes(), media_type="image/png")

@@ -10,7 +10,14 @@ from typing import Any
 import pytest
 
 from creative_hub.providers.base import ChatMessage, TextRequest, TextUsage
-from tests.providers.remote.conftest import Hub, StartServer, chat, chat_and_stop, eventually
+from tests.providers.remote.conftest import (
+    Hub,
+    StartServer,
+    chat,
+    chat_and_stop,
+    eventually,
+    usage_rows,
+)
 from tests.providers.remote.fake_openai import API_KEY, REPLY, USAGE, FakeOpenAI, wav_bytes
 from tests.support.api import upload, wait_for_status
 
@@ -215,6 +222,29 @@ async def test_images_are_stored_in_the_hub_never_linked_to_the_provider(
     )
     assert task["error"]["code"] == "provider_error"
     assert "another host" in task["error"]["message"]
+
+
+async def test_image_tokens_are_recorded_when_the_provider_reports_them(
+    hub: Hub, fake: FakeOpenAI, protocol_server: StartServer
+) -> None:
+    await add_openai(hub, await protocol_server(fake.app()))
+    body = {"prompt": "a fox", "width": 1024, "height": 1024, "model": "oa/gpt-image-1"}
+
+    task = await hub.run("/api/images/generations", {**body, "count": 2})
+
+    assert task["status"] == "succeeded", task
+    assert task["output_data"]["tokens"] == {
+        "input_tokens": 18, "output_tokens": 544, "total_tokens": 562,
+    }  # fmt: skip
+    assert await usage_rows(hub, task["id"]) == [
+        ("image", "oa", "gpt-image-1", "images", 2.0),
+        ("image", "oa", "gpt-image-1", "tokens", 562.0),  # 2 x the fake's 281
+    ]
+    fake.image_usage = False  # dall-e answers carry no usage: images count as before
+    task = await hub.run("/api/images/generations", body)
+    assert task["status"] == "succeeded", task
+    assert "tokens" not in task["output_data"]
+    assert await usage_rows(hub, task["id"]) == [("image", "oa", "gpt-image-1", "images", 1.0)]
 
 
 async def test_cancelling_an_image_task_hangs_up_on_the_provider(

@@ -116,7 +116,21 @@ class OpenAIImages:
             png, width, height = await asyncio.to_thread(_as_png, data)
         except OSError as exc:  # Pillow: not an image it can read
             raise self.http.malformed("the image cannot be decoded") from exc
-        return GeneratedImage(png=png, width=width, height=height, seed=request.seed or 0)
+        return GeneratedImage(
+            png=png, width=width, height=height, seed=request.seed or 0, tokens=_tokens(reply)
+        )
+
+
+def _tokens(reply: Any) -> dict[str, int]:
+    """gpt-image responses carry `usage` {input_tokens, output_tokens, total_tokens}."""
+    usage = reply.get("usage") if isinstance(reply, dict) else None
+    if not isinstance(usage, dict):
+        return {}
+    keys = ("input_tokens", "output_tokens", "total_tokens")
+    tokens = {k: int(v) for k in keys if isinstance(v := usage.get(k), int) and v >= 0}
+    if "total_tokens" not in tokens and tokens:
+        tokens["total_tokens"] = tokens.get("input_tokens", 0) + tokens.get("output_tokens", 0)
+    return tokens
 
 
 def _wav_facts(path: Path) -> tuple[float, int]:
