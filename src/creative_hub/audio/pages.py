@@ -20,10 +20,8 @@ from creative_hub.models.enums import TaskType
 from creative_hub.models.user import User
 from creative_hub.providers.base import Capability
 from creative_hub.tasks.endpoints import TaskServiceDep
-from creative_hub.tasks.repository import TaskFilters
-from creative_hub.tasks.schemas import TaskRead
 from creative_hub.tasks.service import TaskService
-from creative_hub.web import feature_forms
+from creative_hub.web import feature_forms, studio
 from creative_hub.web.deps import PageUser
 from creative_hub.web.render import render, wants_partial
 
@@ -73,16 +71,9 @@ async def audio_page(
     reuse: Annotated[uuid.UUID | None, Query()] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    rows, next_cursor = await tasks.list(
-        user, TaskFilters(task_types=AUDIO_TYPES), limit=RESULTS_SIZE, cursor=cursor
+    context = await studio.results(
+        tasks, user, AUDIO_TYPES, limit=RESULTS_SIZE, cursor=cursor, nav="audio"
     )
-    items = [TaskRead.from_model(t) for t in rows]
-    context: dict[str, Any] = {
-        "nav": "audio",
-        "tasks": items,
-        "stream_ids": feature_forms.streamed_ids(items),
-        "next_cursor": next_cursor,
-    }
     if cursor and wants_partial(request):  # "Load more"
         return render(request, "audio/_results.html", context)
     form: dict[str, Any] = {}
@@ -148,23 +139,14 @@ async def create(
         elif isinstance(parsed, schemas.MixRequest):
             task = await service.request_mix(session, tasks, user, parsed)
     except AppError as exc:
-        field = "file" if tool == "transcribe" else "prompt"
-        errors = feature_forms.service_errors(
-            exc,
-            {
-                "unknown_voice": "voice",
-                "unknown_mood": "mood",
-                "unknown_sound_effect": "prompt",
-                "language_unsupported": "language",
-                "missing_file": "file",
-                "empty_file": "file",
-                "unsupported_file_type": field,
-                "upload_too_large": field,
-                "wrong_media_type": field,
-            },
+        fields = studio.file_errors(
+            "file" if tool == "transcribe" else "prompt",
+            unknown_voice="voice",
+            unknown_mood="mood",
+            unknown_sound_effect="prompt",
+            language_unsupported="language",
+            missing_file="file",
+            empty_file="file",
         )
-    if task is None:
-        context["errors"] = errors
-        return render(request, "audio/_form.html", context, status=422)
-    context.update(errors={}, task=TaskRead.from_model(task))
-    return render(request, "audio/_form.html", context)
+        errors = feature_forms.service_errors(exc, fields)
+    return studio.form_answer(request, "audio/_form.html", context, task, errors)

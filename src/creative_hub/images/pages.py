@@ -17,20 +17,17 @@ from creative_hub.images.endpoints import IMAGE_TYPES
 from creative_hub.images.schemas import ImageGenerationRequest
 from creative_hub.kit.errors import AppError, NotFound
 from creative_hub.models.enums import TaskType
-from creative_hub.models.user import User
 from creative_hub.providers.base import Capability
 from creative_hub.providers.listing import model_list
 from creative_hub.tasks.endpoints import TaskServiceDep
-from creative_hub.tasks.repository import TaskFilters
-from creative_hub.tasks.schemas import TaskRead
-from creative_hub.tasks.service import TaskService
-from creative_hub.web import feature_forms
+from creative_hub.web import feature_forms, studio
 from creative_hub.web.deps import PageUser
 from creative_hub.web.render import render, wants_partial
 
 router = APIRouter(prefix="/images", include_in_schema=False)
 GALLERY_SIZE = 12
 SIZES = [(1024, 576), (576, 1024), (768, 768), (1024, 1024), (1280, 720), (512, 512)]
+DEFAULT_SIZE = "1024x576"
 FORM_FIELDS = ("prompt", "negative_prompt", "size", "count", "seed", "style", "model")
 
 
@@ -43,7 +40,7 @@ def _options(request: Request) -> dict[str, Any]:
     return {
         "models": model_list(providers, Capability.image).items,
         "styles": sorted(styles),
-        "sizes": SIZES,
+        "sizes": studio.size_choices(request, SIZES),
     }
 
 
@@ -53,15 +50,6 @@ def _form_from(data: dict[str, Any]) -> dict[str, Any]:
     if data.get("width") and data.get("height"):
         form["size"] = f"{data['width']}x{data['height']}"
     return form
-
-
-async def _gallery(
-    user: User, tasks: TaskService, cursor: str | None
-) -> tuple[list[TaskRead], str | None]:
-    rows, next_cursor = await tasks.list(
-        user, TaskFilters(task_types=IMAGE_TYPES), limit=GALLERY_SIZE, cursor=cursor
-    )
-    return [TaskRead.from_model(t) for t in rows], next_cursor
 
 
 @router.get("", response_class=HTMLResponse)
@@ -75,16 +63,12 @@ async def images_page(
     reuse: Annotated[uuid.UUID | None, Query()] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    items, next_cursor = await _gallery(user, tasks, cursor)
-    context: dict[str, Any] = {
-        "nav": "images",
-        "tasks": items,
-        "stream_ids": feature_forms.streamed_ids(items),
-        "next_cursor": next_cursor,
-    }
+    context = await studio.results(
+        tasks, user, IMAGE_TYPES, limit=GALLERY_SIZE, cursor=cursor, nav="images"
+    )
     if cursor and wants_partial(request):  # "Load more"
         return render(request, "images/_gallery_page.html", context)
-    form: dict[str, Any] = {"count": 1, "size": "1024x576"}
+    form: dict[str, Any] = {"count": 1, "size": DEFAULT_SIZE}
     if reuse is not None:
         task = await tasks.get(user, reuse)
         if task.task_type != TaskType.image_generation:
@@ -100,14 +84,11 @@ async def images_page(
 async def generate(request: Request, user: PageUser, tasks: TaskServiceDep) -> Response:
     posted = feature_forms.values(await request.form())
     data = dict(posted)
-    width, _, height = str(data.pop("size", "1024x576")).partition("x")
-    data.update(width=width or None, height=height or None)
+    studio.split_size(data, DEFAULT_SIZE)
     context: dict[str, Any] = {"form": posted, **_options(request)}
     parsed, errors = feature_forms.validate(request, ImageGenerationRequest, data)
-    if errors:
-        for side in ("width", "height"):  # the two sides are one field on the page
-            if side in errors:
-                errors.setdefault("size", errors.pop(side))
+    studio.size_errors(errors)
+    task = None
     if parsed is not None:
         try:
             task = await service.request_generation(
@@ -115,8 +96,4 @@ async def generate(request: Request, user: PageUser, tasks: TaskServiceDep) -> R
             )
         except AppError as exc:
             errors = feature_forms.service_errors(exc, {"invalid_size": "size"})
-        else:
-            context.update(errors={}, task=TaskRead.from_model(task))
-            return render(request, "images/_form.html", context)
-    context["errors"] = errors
-    return render(request, "images/_form.html", context, status=422)
+    return studio.form_answer(request, "images/_form.html", context, task, errors)

@@ -22,12 +22,10 @@ from creative_hub.models.user import User
 from creative_hub.providers.base import ProviderError
 from creative_hub.providers.local.subtitles import parse_srt, parse_vtt
 from creative_hub.tasks.endpoints import TaskServiceDep
-from creative_hub.tasks.repository import TaskFilters
-from creative_hub.tasks.schemas import TaskRead
 from creative_hub.tasks.service import TaskService
 from creative_hub.videos import schemas, service
 from creative_hub.videos.endpoints import VIDEO_TYPES
-from creative_hub.web import feature_forms
+from creative_hub.web import feature_forms, studio
 from creative_hub.web.deps import PageUser
 from creative_hub.web.render import _, render, wants_partial
 
@@ -35,13 +33,15 @@ router = APIRouter(prefix="/videos", include_in_schema=False)
 Mode = Literal["text", "image", "compose"]
 MODES: tuple[Mode, ...] = ("text", "image", "compose")
 SIZES = [(1280, 720), (960, 540), (720, 1280), (1080, 1080), (1920, 1080)]
+DEFAULT_SIZE = "1280x720"
 MOTIONS = ["zoom_in", "zoom_out", "pan_left", "pan_right", "pan_up", "pan_down", "static"]
 RESULTS_SIZE = 8
 AUDIO_TYPES = (TaskType.speech, TaskType.music, TaskType.sound_effect, TaskType.audio_mix)
 
 
 async def _choices(request: Request, user: User, tasks: TaskService, mode: str) -> dict[str, Any]:
-    choices: dict[str, Any] = {"mode": mode, "modes": MODES, "sizes": SIZES, "motions": MOTIONS}
+    sizes = studio.size_choices(request, SIZES)
+    choices: dict[str, Any] = {"mode": mode, "modes": MODES, "sizes": sizes, "motions": MOTIONS}
     if mode == "image":
         images = (TaskType.image_generation, TaskType.image_upscale)
         choices["media"] = await feature_forms.recent_media(tasks, user, images)
@@ -62,16 +62,9 @@ async def videos_page(
     reuse: Annotated[uuid.UUID | None, Query()] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    rows, next_cursor = await tasks.list(
-        user, TaskFilters(task_types=VIDEO_TYPES), limit=RESULTS_SIZE, cursor=cursor
+    context = await studio.results(
+        tasks, user, VIDEO_TYPES, limit=RESULTS_SIZE, cursor=cursor, nav="videos"
     )
-    items = [TaskRead.from_model(t) for t in rows]
-    context: dict[str, Any] = {
-        "nav": "videos",
-        "tasks": items,
-        "stream_ids": feature_forms.streamed_ids(items),
-        "next_cursor": next_cursor,
-    }
     if cursor and wants_partial(request):  # "Load more"
         return render(request, "videos/_results.html", context)
     form: dict[str, Any] = {}
@@ -86,11 +79,6 @@ async def videos_page(
         form["size"] = f"{form['width']}x{form['height']}"
     context.update(form=form, errors={}, **await _choices(request, user, tasks, mode))
     return render(request, "videos/index.html", context)
-
-
-def _size(data: dict[str, Any]) -> None:
-    width, _x, height = str(data.pop("size", "1280x720")).partition("x")
-    data.update(width=width or None, height=height or None)
 
 
 class BadSubtitles(Exception):
@@ -109,7 +97,7 @@ def _cues(request: Request, text: str) -> list[dict[str, Any]]:
 
 def _compose_data(request: Request, form: FormData, posted: dict[str, Any]) -> dict[str, Any]:
     data = {k: v for k, v in posted.items() if k not in ("narration", "music", "subtitles")}
-    _size(data)
+    studio.split_size(data, DEFAULT_SIZE)
     roles = ("narration", "music")
     data["audio"] = [{"asset_id": posted[r], "role": r} for r in roles if posted.get(r)]
     data["burn_subtitles"] = "burn_subtitles" in form
@@ -133,10 +121,10 @@ async def create(
     try:
         if mode == "text":
             model, data = schemas.TextToVideoRequest, dict(posted)
-            _size(data)
+            studio.split_size(data, DEFAULT_SIZE)
         elif mode == "image":
             model, data = schemas.ImageToVideoRequest, dict(posted)
-            _size(data)
+            studio.split_size(data, DEFAULT_SIZE)
             upload = form.get("file")
             if getattr(upload, "filename", None):  # a new picture instead of a made one
                 asset = await feature_forms.save_upload(request, session, user, upload)
@@ -144,9 +132,7 @@ async def create(
         else:
             model, data = schemas.ComposeRequest, _compose_data(request, form, posted)
         parsed, errors = feature_forms.validate(request, model, data)
-        for side in ("width", "height"):  # the two sides are one field on the page
-            if side in errors:
-                errors.setdefault("size", errors.pop(side))
+        studio.size_errors(errors)
         if isinstance(parsed, schemas.TextToVideoRequest):
             task = await service.request_text_to_video(tasks, providers, user, parsed)
         elif isinstance(parsed, schemas.ImageToVideoRequest):
@@ -158,19 +144,8 @@ async def create(
         errors = {"subtitles": str(exc)}
     except AppError as exc:
         field = {"image": "asset_id", "compose": "visuals"}.get(mode, "prompt")
-        errors = feature_forms.service_errors(
-            exc,
-            {
-                "missing_file": "asset_id",
-                "unsupported_file_type": field,
-                "upload_too_large": field,
-                "wrong_media_type": field,
-                "asset_not_found": field,
-                "invalid_subtitles": "subtitles",
-            },
+        fields = studio.file_errors(
+            field, missing_file="asset_id", asset_not_found=field, invalid_subtitles="subtitles"
         )
-    if task is None:
-        context["errors"] = errors
-        return render(request, "videos/_form.html", context, status=422)
-    context.update(errors={}, task=TaskRead.from_model(task))
-    return render(request, "videos/_form.html", context)
+        errors = feature_forms.service_errors(exc, fields)
+    return studio.form_answer(request, "videos/_form.html", context, task, errors)
