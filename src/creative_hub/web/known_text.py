@@ -83,7 +83,6 @@ EXACT: tuple[str, ...] = (
     ),
 )  # fmt: skip
 
-# Most specific first: the first template that matches the whole text wins.
 TEMPLATES: tuple[str, ...] = (
     N_("{0} (espeak-ng)"),
     N_("{0} via llama.cpp (local)"),
@@ -133,7 +132,10 @@ def pattern_source(template: str) -> str:
     return "^" + "".join(out) + "$"
 
 
-_PATTERNS = tuple((re.compile(pattern_source(t)), t) for t in TEMPLATES)
+# The most literal text first, so "Speaking {0} sentence(s) with {1}" wins over "{0} (espeak-ng)"
+# for "Speaking 2 sentence(s) with French (espeak-ng)", and the voice is then a part.
+_ORDERED = sorted(TEMPLATES, key=lambda t: -len(_PLACEHOLDER.sub("", t)))
+_PATTERNS = tuple((re.compile(pattern_source(t)), t) for t in _ORDERED)
 
 
 def _exact(locale: str, text: str) -> str | None:
@@ -172,5 +174,5 @@ def option_label(locale: str, value: str) -> str:
 def table(locale: str) -> dict[str, object]:
     """What app.js needs to translate progress messages that arrive over SSE."""
     exact = {m: i18n.translate(locale, m) for m in EXACT}
-    templates = [[pattern_source(t), i18n.translate(locale, t)] for t in TEMPLATES]
+    templates = [[pattern_source(t), i18n.translate(locale, t)] for t in _ORDERED]
     return {"exact": {k: v for k, v in exact.items() if k != v}, "templates": templates}

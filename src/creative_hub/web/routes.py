@@ -1,15 +1,16 @@
-"""The shell's own routes: remembered preferences (theme, language)."""
+"""The shell's own routes: remembered preferences (theme, language), and the table app.js
+uses to translate progress messages that arrive over SSE in English."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from creative_hub.web import i18n
+from creative_hub.web import i18n, known_text
 from creative_hub.web.deps import OptionalPageUser
-from creative_hub.web.render import is_htmx
+from creative_hub.web.render import is_htmx, locale_of
 from creative_hub.web.theme import THEME_COOKIE, THEMES
 
 router = APIRouter(include_in_schema=False)
@@ -44,4 +45,13 @@ async def preferences(
         )
         if is_htmx(request):
             response.headers["HX-Refresh"] = "true"  # every string on the page changes
+    return response
+
+
+@router.get("/i18n/known-text.json")
+async def known_text_table(request: Request) -> Response:
+    """known_text's entries in the page's language (no sign-in: nothing in it is private)."""
+    response = JSONResponse(known_text.table(locale_of(request)))
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["Vary"] = "Cookie, Accept-Language"
     return response

@@ -23,6 +23,44 @@
     return meta ? meta.getAttribute("content") : "";
   }
 
+  // --- English made by jobs (progress over SSE), in the page's language ----------------
+  // The table comes from /i18n/known-text.json (web/known_text.py), fetched once per page
+  // on a non-English page; until it arrives a message shows as sent.
+  var known = null;
+  function loadKnown() {
+    if (known || !window.fetch || (doc.documentElement.lang || "en").indexOf("en") === 0) return;
+    known = { exact: {}, templates: [] };
+    fetch("/i18n/known-text.json", { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (!data) return;
+        known = {
+          exact: data.exact || {},
+          templates: (data.templates || []).map(function (t) { return [new RegExp(t[0]), t[1]]; }),
+        };
+      })
+      .catch(function () {});
+  }
+  function knownExact(text) {
+    var key = text.replace(/_/g, " ");
+    return Object.prototype.hasOwnProperty.call(known.exact, key) ? known.exact[key] : null;
+  }
+  function localize(text) {
+    if (!known || !text) return text;
+    var found = knownExact(text);
+    if (found !== null) return found;
+    for (var i = 0; i < known.templates.length; i++) {
+      var match = known.templates[i][0].exec(text);
+      if (!match) continue;
+      return known.templates[i][1].replace(/\{(\d)\}/g, function (_m, n) {
+        var part = match[Number(n) + 1] || "";
+        var exact = knownExact(part);
+        return exact !== null ? exact : localize(part);
+      });
+    }
+    return text;
+  }
+
   // --- toasts -------------------------------------------------------------------------
   function scheduleHide(node) {
     var delay = node.classList.contains("toast-error") ? 10000 : 5000;
@@ -318,6 +356,7 @@
 
   function follow(node) {
     if (node.hasAttribute("data-following") || TERMINAL[node.getAttribute("data-status")]) return;
+    loadKnown();
     if (!window.EventSource) return;
     if (streams >= MAX_STREAMS) {
       if (waiting.indexOf(node) < 0) waiting.push(node);
@@ -338,7 +377,7 @@
     }
     function show(percent, text) {
       if (bar && typeof percent === "number") bar.value = percent;
-      if (message && typeof text === "string") message.textContent = text;
+      if (message && typeof text === "string") message.textContent = localize(text);
     }
     source.addEventListener("progress", function (event) {
       var data = JSON.parse(event.data);
@@ -379,5 +418,5 @@
   if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", function () { init(doc); });
   else init(doc);
 
-  window.CreativeHub = { toast: toast, follow: follow };
+  window.CreativeHub = { toast: toast, follow: follow, localize: localize, loadKnown: loadKnown };
 })();

@@ -35,18 +35,20 @@
     var overall = el.querySelector("[data-workflow-progress]");
     if (overall && typeof data.overall === "number") overall.value = data.overall;
     var text = el.querySelector("[data-workflow-message]");
-    if (text && data.message) text.textContent = data.message;
+    var shown = window.CreativeHub ? window.CreativeHub.localize(data.message) : data.message;
+    if (text && data.message) text.textContent = shown;
     var step = el.querySelector('[data-step="' + data.step + '"]');
     if (!step) return;
     var bar = step.querySelector("[data-step-progress]");
     if (bar && typeof data.progress === "number") bar.value = data.progress;
     var message = step.querySelector("[data-step-message]");
-    if (message && data.message) message.textContent = data.message;
+    if (message && data.message) message.textContent = shown;
   }
 
   function follow() {
     var el = stepper();
     if (!el || el.getAttribute("data-status") !== "running" || !window.EventSource) return stop();
+    if (window.CreativeHub) window.CreativeHub.loadKnown();
     var url = el.getAttribute("data-workflow-events");
     if (source && followed === url) return;
     stop();
