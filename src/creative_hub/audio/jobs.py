@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,7 @@ async def speech(ctx: JobContext) -> JobResult:
         voice=data.get("voice"),
         speed=float(data.get("speed", 1.0)),
         language=data.get("language"),
+        model=data.get("model"),  # the provider's speech model; None: its default
     )
     async with workspace(ctx) as scratch:
         result = await provider.synthesize(request, scratch, progress_between(ctx, 0, 90))
@@ -83,7 +85,7 @@ async def speech(ctx: JobContext) -> JobResult:
         if fit and result.duration > fit:
             most = float(data.get("max_speed", request.speed))
             speed = round(min(most, request.speed * result.duration / fit), 2)
-            request = SpeechRequest(request.text, request.voice, speed, request.language)
+            request = dataclasses.replace(request, speed=speed)
             result = await provider.synthesize(request, scratch)
         job = await _audio_result(
             ctx,
@@ -94,16 +96,18 @@ async def speech(ctx: JobContext) -> JobResult:
             result.info.get("voice") or data.get("voice"),
             {},
         )
-    job.usage.append(
+    # Usage is per speech model where the provider names it (remote ones do), else voice.
+    billed_model = result.info.get("model") or job.model
+    job.usage = [dataclasses.replace(item, model=billed_model) for item in job.usage] + [
         Usage(
             Capability.speech.value,
             job.provider or "local",
             "characters",
             # The provider's own bill when it reports one (ElevenLabs' character-cost).
             result.info.get("characters_billed", len(data["text"])),
-            job.model,
+            billed_model,
         )
-    )
+    ]
     return job
 
 
@@ -159,8 +163,9 @@ async def transcription(ctx: JobContext) -> JobResult:
     async with workspace(ctx) as scratch:
         asset, path = await input_file(ctx, data["asset_id"], scratch, "audio", "video")
         transcript = await provider.transcribe(
-            path, data.get("language"), progress_between(ctx, 0, 90)
+            path, data.get("language"), progress_between(ctx, 0, 90), model=data.get("model")
         )
+    model = transcript.model or data.get("model")  # the provider says which one it used
     text = await save_output(ctx, transcript.text.encode(), "text/plain", "transcript.txt")
     subtitles = await save_subtitles(ctx, transcript.segments, "transcript")
     return JobResult(
@@ -175,15 +180,9 @@ async def transcription(ctx: JobContext) -> JobResult:
         },
         output_urls=[text["url"], *subtitles.values()],
         provider=name,
-        model=data.get("model"),
+        model=model,
         usage=[
-            Usage(
-                Capability.transcription.value,
-                name,
-                "audio_seconds",
-                transcript.duration,
-                data.get("model"),
-            )
+            Usage(Capability.transcription.value, name, "audio_seconds", transcript.duration, model)
         ],
     )
 

@@ -36,11 +36,13 @@ def _available(providers: ProviderRegistry, capability: Capability, name: str) -
 async def request_speech(
     tasks: TaskService, providers: ProviderRegistry, user: User, data: schemas.SpeechRequest
 ) -> Task:
-    name, provider, model_voice = providers.resolve(Capability.speech, data.model)
+    name, provider, model_id = providers.resolve(Capability.speech, data.model)
     _available(providers, Capability.speech, name)
-    voice = data.voice or model_voice
     synthesizer: SpeechSynthesizer = provider  # type: ignore[assignment]
     known = {v.id for v in synthesizer.voices()}
+    # '<provider>/<id>' names a voice, or one of the provider's speech models (tts-1-hd).
+    speech_model = model_id if model_id is not None and model_id not in known else None
+    voice = data.voice or (None if speech_model else model_id)
     if voice is not None and voice not in known:
         raise BadRequest(
             f"No voice {voice!r}. Voices: {', '.join(sorted(known))}.",
@@ -51,8 +53,11 @@ async def request_speech(
         **data.model_dump(exclude={"model"}),
         "voice": voice,
         "provider": name,
+        "model": speech_model,
     }
-    return await tasks.create(user, TaskType.speech, input_data, provider=name, model=voice)
+    return await tasks.create(
+        user, TaskType.speech, input_data, provider=name, model=speech_model or voice
+    )
 
 
 async def request_music(

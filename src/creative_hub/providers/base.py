@@ -177,6 +177,9 @@ class SpeechRequest:
     voice: str | None = None
     speed: float = 1.0
     language: str | None = None
+    # The provider's speech model (tts-1-hd, eleven_flash_v2_5); None: its default.
+    # Adapters name the model they used in AudioResult.info["model"] (the usage row's).
+    model: str | None = None
 
 
 class SpeechSynthesizer(Provider, Protocol):
@@ -194,6 +197,7 @@ class Transcript:
     language: str
     duration: float
     segments: tuple[TimedText, ...]
+    model: str | None = None  # the model that transcribed (for the usage row)
 
     @property
     def text(self) -> str:
@@ -202,7 +206,12 @@ class Transcript:
 
 class Transcriber(Provider, Protocol):
     async def transcribe(
-        self, audio: Path, language: str | None = None, progress: Progress = no_progress
+        self,
+        audio: Path,
+        language: str | None = None,
+        progress: Progress = no_progress,
+        *,
+        model: str | None = None,  # the provider's model id; None: its default
     ) -> Transcript: ...
 
 

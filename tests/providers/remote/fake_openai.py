@@ -25,7 +25,19 @@ from starlette.routing import Route
 API_KEY = "sk-test-0123456789abcdefSECRET"
 REPLY = ["Hello", " from", " the", " fake", " server", "."]
 USAGE = {"prompt_tokens": 11, "completion_tokens": 6, "total_tokens": 17}
-MODELS = ["gpt-test", "gpt-image-1", "whisper-1", "text-embedding-3-small", "tts-1"]
+MODELS = [
+    "gpt-test", "gpt-image-1", "whisper-1", "whisper-large-v3", "text-embedding-3-small",
+    "tts-1", "tts-1-hd",
+]  # fmt: skip
+
+
+def unknown_model(model: str) -> JSONResponse:
+    """What the API answers for a model it does not serve."""
+    return JSONResponse(
+        error_body(f"The model `{model}` does not exist.", "invalid_request_error",
+                   "model_not_found"),
+        status_code=404,
+    )  # fmt: skip
 
 
 def error_body(message: str, type_: str, code: str | None) -> dict[str, Any]:
@@ -215,6 +227,8 @@ class FakeOpenAI:
                 error_body("model, input and voice are required", "invalid_request_error", None),
                 status_code=400,
             )
+        if body["model"] not in MODELS or "tts" not in body["model"]:
+            return unknown_model(str(body["model"]))
         if self.malformed:
             return Response(b"ID3\x03\x00not a wav", media_type="audio/mpeg")
         return Response(wav_bytes(), media_type="audio/wav")
@@ -231,6 +245,8 @@ class FakeOpenAI:
                 error_body("file and model are required", "invalid_request_error", None),
                 status_code=400,
             )
+        if fields["model"] not in MODELS or "whisper" not in fields["model"]:
+            return unknown_model(fields["model"])
         if fields.get("response_format") != "verbose_json":
             return JSONResponse({"text": "Hello there. General Kenobi."})
         return JSONResponse({

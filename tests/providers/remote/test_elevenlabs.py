@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from creative_hub.providers.local.subtitles import parse_srt, parse_vtt
-from tests.providers.remote.conftest import Hub, StartServer
+from tests.providers.remote.conftest import Hub, StartServer, usage_rows
 from tests.providers.remote.servers import Fault
 from tests.providers.remote.servers.elevenlabs import VOICES, ElevenLabsServer
 
@@ -193,3 +193,24 @@ async def test_language_code_only_for_models_that_take_it(
     assert task["status"] == "succeeded", task
     assert server.requests[-1]["model_id"] == model
     assert server.requests[-1].get("language_code") == sent
+
+
+async def test_chosen_model_reaches_the_server_and_the_usage_row(
+    hub: Hub, eleven: tuple[ElevenLabsServer, str]
+) -> None:
+    server, url = eleven
+    await add(hub, url, server.api_key)
+
+    task = await hub.run(
+        "/api/audio/speech",
+        {"text": TEXT, "model": "eleven/eleven_flash_v2_5", "voice": RACHEL, "language": "en"},
+    )
+
+    assert task["status"] == "succeeded", task
+    sent = server.requests[-1]
+    assert sent["model_id"] == "eleven_flash_v2_5"
+    assert sent["language_code"] == "en"  # this model takes one
+    assert {r[2] for r in await usage_rows(hub, task["id"])} == {"eleven_flash_v2_5"}
+    task = await hub.run("/api/audio/speech", {"text": TEXT, "model": f"eleven/{RACHEL}"})
+    assert server.requests[-1]["model_id"] == "eleven_multilingual_v2"  # the default
+    assert {r[2] for r in await usage_rows(hub, task["id"])} == {"eleven_multilingual_v2"}

@@ -269,6 +269,45 @@ async def test_cancelling_an_image_task_hangs_up_on_the_provider(
     assert task["status"] == "cancelled"
 
 
+async def test_chosen_speech_and_transcription_models_reach_the_server(
+    hub: Hub, fake: FakeOpenAI, protocol_server: StartServer
+) -> None:
+    await add_openai(hub, await protocol_server(fake.app()))
+
+    speech = await hub.run(
+        "/api/audio/speech", {"text": "Hello there.", "model": "oa/tts-1-hd", "voice": "nova"}
+    )
+
+    assert speech["status"] == "succeeded", speech
+    call = next(r for r in fake.requests if r["path"] == "/v1/audio/speech")
+    assert (call["body"]["model"], call["body"]["voice"]) == ("tts-1-hd", "nova")
+    assert speech["output_data"]["model"] == "tts-1-hd"
+    assert await usage_rows(hub, speech["id"]) == [
+        ("speech", "oa", "tts-1-hd", "audio_seconds", pytest.approx(0.5, abs=0.01)),
+        ("speech", "oa", "tts-1-hd", "characters", 12.0),
+    ]
+    default = await hub.run("/api/audio/speech", {"text": "Hi.", "model": "oa/alloy"})
+    assert {r[2] for r in await usage_rows(hub, default["id"])} == {"tts-1"}  # the default
+
+    asset_id = await upload(hub.client, hub.user, wav_bytes(2.5), "talk.wav")
+    task = await hub.run(
+        "/api/audio/transcriptions", {"asset_id": asset_id, "model": "oa/whisper-large-v3"}
+    )
+    assert task["status"] == "succeeded", task
+    call = [r for r in fake.requests if r["path"] == "/v1/audio/transcriptions"][-1]
+    assert call["body"]["model"] == "whisper-large-v3"
+    assert task["model"] == "whisper-large-v3"
+    assert await usage_rows(hub, task["id"]) == [
+        ("transcription", "oa", "whisper-large-v3", "audio_seconds", 2.5)
+    ]
+    task = await hub.run("/api/audio/transcriptions", {"asset_id": asset_id, "model": "oa"})
+    call = [r for r in fake.requests if r["path"] == "/v1/audio/transcriptions"][-1]
+    assert call["body"]["model"] == "whisper-1"  # none chosen: the first listed
+    assert await usage_rows(hub, task["id"]) == [
+        ("transcription", "oa", "whisper-1", "audio_seconds", 2.5)
+    ]
+
+
 async def test_speech_and_transcription(
     hub: Hub, fake: FakeOpenAI, protocol_server: StartServer
 ) -> None:

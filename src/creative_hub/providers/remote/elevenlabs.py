@@ -1,7 +1,9 @@
 """ElevenLabs: speech with timestamps (subtitle cues from the alignment), voices, sound effects.
 
 Audio is asked for as raw PCM (`output_format=pcm_<rate>`, on every tier) and written as
-WAV, so no MP3 decoding is needed. Settings: `tts_model` (default eleven_multilingual_v2),
+WAV, so no MP3 decoding is needed. '<name>/<voice id>' picks a voice, '<name>/<model id>'
+(one of `tts_models`, default TTS_MODELS) the speech model.
+Settings: `tts_model` (default eleven_multilingual_v2),
 `voice` (default voice id), `sample_rate` (PCM rate), `sound_model`, `prompt_influence`.
 """
 
@@ -33,6 +35,8 @@ from creative_hub.providers.remote.http import PROVIDER_ERROR, provider_message
 from creative_hub.providers.remote.outputs import pcm_to_wav
 
 PCM_RATES = (16000, 22050, 24000, 44100)
+# ElevenLabs' text-to-speech models (its models reference); settings.tts_models replaces.
+TTS_MODELS = ("eleven_multilingual_v2", "eleven_v3", "eleven_turbo_v2_5", "eleven_flash_v2_5")
 SOUND_MODEL = "eleven_text_to_sound_v2"
 # The models that take language_code (ElevenLabs' text-to-speech reference).
 LANGUAGE_MODELS = frozenset({"eleven_turbo_v2_5", "eleven_flash_v2_5"})
@@ -56,7 +60,12 @@ class ElevenLabsSpeech:
         self.conn = conn
 
     def describe(self) -> ProviderInfo:
-        return self.conn.info(Capability.speech, supports={"timestamps": True})
+        voices = tuple(self.conn.models(Capability.speech))
+        ids = self.conn.config.setting("tts_models") or TTS_MODELS
+        models = tuple(ModelInfo(str(m), str(m)) for m in ids)
+        return self.conn.info(
+            Capability.speech, models=voices + models, supports={"timestamps": True}
+        )
 
     def voices(self) -> Sequence[Voice]:
         label = f"ElevenLabs ({self.conn.name})"
@@ -74,10 +83,10 @@ class ElevenLabsSpeech:
             if not voices:
                 raise self.conn.http.error(PROVIDER_ERROR, "no voice chosen and none listed.")
             voice = voices[0].id
-        body: dict[str, Any] = {
-            "text": request.text,
-            "model_id": self.conn.config.setting("tts_model", "eleven_multilingual_v2"),
-        }
+        model = str(
+            request.model or self.conn.config.setting("tts_model", "eleven_multilingual_v2")
+        )
+        body: dict[str, Any] = {"text": request.text, "model_id": model}
         if request.speed != 1.0:
             body["voice_settings"] = {"speed": min(MAX_SPEED, max(MIN_SPEED, request.speed))}
         if request.language and body["model_id"] in LANGUAGE_MODELS:
@@ -96,7 +105,11 @@ class ElevenLabsSpeech:
         cues = sentence_cues(request.text, alignment)
         await progress(0.9, "Writing the audio")
         return await pcm_to_wav(
-            pcm, rate, out_dir / "speech.wav", cues, {"voice": voice, **_usage(response)}
+            pcm,
+            rate,
+            out_dir / "speech.wav",
+            cues,
+            {"voice": voice, "model": model, **_usage(response)},
         )
 
     def _parse(self, data: Any) -> tuple[bytes, dict[str, list[Any]]]:

@@ -42,8 +42,10 @@ def _headers(config: Any) -> dict[str, str]:
 def model_capability(model_id: str) -> Capability | None:
     """/v1/models says nothing about what a model does: tell by the documented names."""
     name = model_id.lower()
-    if any(word in name for word in ("embed", "moderation", "realtime", "tts", "search")):
-        return None  # not a chat model; TTS is addressed by voice (see OpenAISpeech)
+    if "tts" in name and "realtime" not in name:
+        return Capability.speech  # addressed beside the voices (see OpenAISpeech)
+    if any(word in name for word in ("embed", "moderation", "realtime", "search")):
+        return None  # not a chat model
     if "whisper" in name or "transcribe" in name:
         return Capability.transcription
     if any(word in name for word in ("dall-e", "gpt-image", "stable-diffusion", "sdxl", "flux")):
@@ -64,7 +66,12 @@ async def list_models(connection: Connection) -> ModelsByCapability:
         capability = model_capability(model_id)
         if capability is not None:
             models.setdefault(capability, []).append(ModelInfo(model_id, model_id))
-    for capability in (Capability.text, Capability.image, Capability.transcription):
+    for capability in (
+        Capability.text,
+        Capability.image,
+        Capability.speech,
+        Capability.transcription,
+    ):
         models.setdefault(capability, []).sort(key=lambda m: m.id)
     return models
 

@@ -143,7 +143,8 @@ def _wav_facts(path: Path) -> tuple[float, int]:
 
 
 class OpenAISpeech:
-    """Voices are the models ('<name>/<voice>'); the TTS model is settings.speech_model."""
+    """'<name>/<voice>' picks a voice; '<name>/<tts model>' (a speech model the server
+    lists, e.g. tts-1-hd) picks the model. Default model: settings.speech_model, tts-1."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -154,9 +155,10 @@ class OpenAISpeech:
         return [Voice(str(v), str(v), "multi", neural=True) for v in ids]
 
     def describe(self) -> ProviderInfo:
+        voices = tuple(ModelInfo(v.id, v.name) for v in self.voices())
         return self.connection.info(
             Capability.speech,
-            models=tuple(ModelInfo(v.id, v.name) for v in self.voices()),
+            models=voices + tuple(self.connection.models(Capability.speech)),
             supports={"speed": [0.25, 4.0], "sentence_timings": False},
         )
 
@@ -164,8 +166,9 @@ class OpenAISpeech:
         self, request: SpeechRequest, out_dir: Path, progress: Progress = no_progress
     ) -> AudioResult:
         voice = request.voice or self.voices()[0].id
+        model = str(request.model or self.connection.config.setting("speech_model", "tts-1"))
         body = {
-            "model": self.connection.config.setting("speech_model", "tts-1"),
+            "model": model,
             "input": request.text,
             "voice": voice,
             "response_format": "wav",  # the jobs store WAV
@@ -186,7 +189,7 @@ class OpenAISpeech:
             duration=duration,
             sample_rate=rate,
             segments=(TimedText(0.0, duration, request.text),),
-            info={"voice": voice},
+            info={"voice": voice, "model": model},
         )
 
 
@@ -199,8 +202,7 @@ def iso_language(name: str) -> str:
 
 
 class OpenAITranscriber:
-    """The model: settings.default_models.transcription, else the first listed, else
-    whisper-1 (the Transcriber protocol takes no model)."""
+    """The model: the one the request names, else the first listed, else whisper-1."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -210,11 +212,17 @@ class OpenAITranscriber:
         return self.connection.info(Capability.transcription)
 
     async def transcribe(
-        self, audio: Path, language: str | None = None, progress: Progress = no_progress
+        self,
+        audio: Path,
+        language: str | None = None,
+        progress: Progress = no_progress,
+        *,
+        model: str | None = None,
     ) -> Transcript:
         config = self.connection.config
-        models = self.connection.models(Capability.transcription)
-        model = models[0].id if models else "whisper-1"
+        if not model:
+            models = self.connection.models(Capability.transcription)
+            model = models[0].id if models else "whisper-1"
         response_format = config.setting("transcription_format", "verbose_json")
         data: dict[str, str] = {"model": str(model), "response_format": response_format}
         if language:
@@ -240,4 +248,5 @@ class OpenAITranscriber:
             language=language or iso_language(str(reply.get("language") or "")),
             duration=duration,
             segments=segments,
+            model=model,
         )

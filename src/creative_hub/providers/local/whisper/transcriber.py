@@ -75,7 +75,12 @@ class LocalTranscriber:
         )
 
     async def transcribe(
-        self, audio: Path, language: str | None = None, progress: Progress = no_progress
+        self,
+        audio: Path,
+        language: str | None = None,
+        progress: Progress = no_progress,
+        *,
+        model: str | None = None,  # one local Whisper model: the choice is always it
     ) -> Transcript:
         if self.model is None or self._engine is None:
             # The reason names server folders: the admin sees it in the provider list.
