@@ -135,6 +135,20 @@ async def test_running_task_progress_is_chinese_on_pages_and_english_in_the_api(
     await wait_for_status(client, task_id, {}, {"succeeded"})
 
 
+async def test_a_service_refusal_next_to_its_field_is_chinese(client: httpx.AsyncClient) -> None:
+    csrf = await _sign_in(client)
+    form = {"text": "你好", "voice": "nobody"}
+    r = await client.post("/audio/speech", data=form, headers={**ZH, **csrf, "HX-Request": "true"})
+    assert r.status_code == 422
+    error = re.search(r'id="voice-error"[^>]*>([^<]*)<', r.text)
+    assert error and html.unescape(error.group(1)).startswith("没有音色 'nobody'。可选音色："), (
+        r.text
+    )
+    # A wrong id in a page's address: the error page, translated.
+    missing = await client.get("/audio?reuse=00000000-0000-0000-0000-000000000000", headers=ZH)
+    assert missing.status_code == 404 and "找不到该任务。" in missing.text
+
+
 def test_unknown_text_is_shown_as_it_is() -> None:
     assert known_text.localize("zh", "A prompt the user typed") == "A prompt the user typed"
     assert known_text.localize("zh", "Image 2 of 4") == "第 2 张图像，共 4 张"

@@ -23,6 +23,7 @@ from creative_hub.tasks.endpoints import TaskServiceDep
 from creative_hub.tasks.service import TaskService
 from creative_hub.web import feature_forms, studio
 from creative_hub.web.deps import PageUser
+from creative_hub.web.known_text import N_  # the error page translates it
 from creative_hub.web.render import render, wants_partial
 
 router = APIRouter(prefix="/audio", include_in_schema=False)
@@ -80,7 +81,9 @@ async def audio_page(
     if reuse is not None:
         task = await tasks.get(user, reuse)
         if task.task_type not in REUSE_TOOL:
-            raise NotFound("No speech, music or sound effect with this id.", code="task_not_found")
+            raise NotFound(
+                N_("No speech, music or sound effect with this id."), code="task_not_found"
+            )
         tool = REUSE_TOOL[task.task_type]  # type: ignore[assignment]
         form = {k: v for k, v in task.input_data.items() if v is not None}
     form.update({k: v for k, v in (("text", text), ("prompt", prompt)) if v})
@@ -148,5 +151,5 @@ async def create(
             missing_file="file",
             empty_file="file",
         )
-        errors = feature_forms.service_errors(exc, fields)
+        errors = feature_forms.service_errors(request, exc, fields)
     return studio.form_answer(request, "audio/_form.html", context, task, errors)

@@ -22,6 +22,7 @@ from creative_hub.providers.listing import model_list
 from creative_hub.tasks.endpoints import TaskServiceDep
 from creative_hub.web import feature_forms, studio
 from creative_hub.web.deps import PageUser
+from creative_hub.web.known_text import N_  # the error page translates it
 from creative_hub.web.render import render, wants_partial
 
 router = APIRouter(prefix="/images", include_in_schema=False)
@@ -72,7 +73,7 @@ async def images_page(
     if reuse is not None:
         task = await tasks.get(user, reuse)
         if task.task_type != TaskType.image_generation:
-            raise NotFound("No image generation with this id.", code="task_not_found")
+            raise NotFound(N_("No image generation with this id."), code="task_not_found")
         form.update(_form_from(task.input_data))
     # Carried over from the Prompt Expert ("Use in Image").
     form.update(_form_from({"prompt": prompt, "negative_prompt": negative_prompt, "style": style}))
@@ -95,5 +96,5 @@ async def generate(request: Request, user: PageUser, tasks: TaskServiceDep) -> R
                 tasks, request.app.state.runtime.providers, user, parsed
             )
         except AppError as exc:
-            errors = feature_forms.service_errors(exc, {"invalid_size": "size"})
+            errors = feature_forms.service_errors(request, exc, {"invalid_size": "size"})
     return studio.form_answer(request, "images/_form.html", context, task, errors)

@@ -77,6 +77,6 @@ async def run(action: Action, request: Request, user: PageUser, session: Session
             elif isinstance(parsed, CritiqueRequest):
                 context["result"] = await service.critique(parsed)
         except AppError as exc:
-            errors = feature_forms.service_errors(exc)
+            errors = feature_forms.service_errors(request, exc)
     context["errors"] = errors
     return render(request, "prompts/_expert.html", context, status=422 if errors else 200)

@@ -27,6 +27,7 @@ from creative_hub.videos import schemas, service
 from creative_hub.videos.endpoints import VIDEO_TYPES
 from creative_hub.web import feature_forms, studio
 from creative_hub.web.deps import PageUser
+from creative_hub.web.known_text import N_  # the error page translates it
 from creative_hub.web.render import _, render, wants_partial
 
 router = APIRouter(prefix="/videos", include_in_schema=False)
@@ -71,7 +72,7 @@ async def videos_page(
     if reuse is not None:
         task = await tasks.get(user, reuse)
         if task.task_type != TaskType.text_to_video:
-            raise NotFound("No text-to-video task with this id.", code="task_not_found")
+            raise NotFound(N_("No text-to-video task with this id."), code="task_not_found")
         mode, form = "text", {k: v for k, v in task.input_data.items() if v is not None}
     if prompt:
         form["prompt"] = prompt
@@ -147,5 +148,5 @@ async def create(
         fields = studio.file_errors(
             field, missing_file="asset_id", asset_not_found=field, invalid_subtitles="subtitles"
         )
-        errors = feature_forms.service_errors(exc, fields)
+        errors = feature_forms.service_errors(request, exc, fields)
     return studio.form_answer(request, "videos/_form.html", context, task, errors)

@@ -21,7 +21,8 @@ from creative_hub.models.user import User
 from creative_hub.tasks.repository import TaskFilters
 from creative_hub.tasks.schemas import TaskRead
 from creative_hub.tasks.service import TaskService
-from creative_hub.web.render import _
+from creative_hub.web import known_text
+from creative_hub.web.render import _, locale_of
 
 M = TypeVar("M", bound=BaseModel)
 FORM = "__all__"  # the key of an error that belongs to the whole form
@@ -86,9 +87,13 @@ def validate(request: Request, model: type[M], data: dict[str, Any]) -> tuple[M 
         return None, errors
 
 
-def service_errors(error: AppError, fields: dict[str, str] | None = None) -> Errors:
-    """A service's refusal (a 4xx AppError) as a form error, on the field its code names."""
-    return {(fields or {}).get(error.code, FORM): error.message}
+def service_errors(
+    request: Request, error: AppError, fields: dict[str, str] | None = None
+) -> Errors:
+    """A service's refusal (a 4xx AppError) as a form error, on the field its code names,
+    in the page's language when its English is a known one (web/known_text.py)."""
+    shown = known_text.localize(locale_of(request), error.message)
+    return {(fields or {}).get(error.code, FORM): shown}
 
 
 async def save_upload(request: Request, session: AsyncSession, user: User, field: Any) -> Asset:

@@ -73,6 +73,18 @@ EXACT: tuple[str, ...] = (
     N_("Sent to Replicate"), N_("Speaking with ElevenLabs"), N_("Writing the audio"),
     N_("Making the sound with ElevenLabs"), N_("Queued on ComfyUI"),
     N_("Fetching the result from ComfyUI"),
+    # Service refusals shown next to a form's fields (feature_forms.service_errors).
+    N_("The subtitles file is not valid SRT or WebVTT."),
+    N_("The subtitles file has no cues."),
+    N_("The file is empty."),
+    N_("No asset with this id."),
+    N_("No task with this id."),
+    N_("No conversation with this id."),
+    N_("No workflow with this id."),
+    N_(
+        "This file type is not accepted. Upload an image (PNG, JPEG, WebP, GIF), a video "
+        "(MP4, WebM, MOV, MKV), audio (WAV, MP3, OGG, FLAC, M4A) or UTF-8 text."
+    ),
     # Transcription errors (providers/local/whisper), shown on History cards.
     N_("The file to transcribe is no longer available. Upload it again."),
     N_("This file has no sound track. Upload an audio file or a video with sound."),
@@ -84,6 +96,12 @@ EXACT: tuple[str, ...] = (
 )  # fmt: skip
 
 TEMPLATES: tuple[str, ...] = (
+    N_("No voice {0}. Voices: {1}."),
+    N_("{0} transcribes {1} only, not {2}."),
+    N_("{0} makes images from {1} to {2}; {3} is outside that."),
+    N_("The file is larger than the {0} upload limit."),
+    N_("The {0} provider {1} is not available: {2}"),
+    N_("Asset {0} is {1}; this needs {2}."),
     N_("{0} (espeak-ng)"),
     N_("{0} via llama.cpp (local)"),
     N_("faster-whisper (Whisper {0}, CPU int8)"),

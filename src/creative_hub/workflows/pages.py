@@ -97,7 +97,7 @@ async def create(request: Request, user: PageUser, service: ServiceDep) -> Respo
         except RequestValidationError as exc:
             errors = {str(e["loc"][1]): str(e["msg"]) for e in exc.errors()}
         except AppError as exc:
-            errors = feature_forms.service_errors(exc)
+            errors = feature_forms.service_errors(request, exc)
         else:
             target = f"/workflows/{workflow.id}"
             if is_htmx(request):
