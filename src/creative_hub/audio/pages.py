@@ -15,7 +15,7 @@ from starlette.responses import HTMLResponse, Response
 
 from creative_hub.audio import endpoints, schemas, service
 from creative_hub.db.session import SessionDep
-from creative_hub.kit.errors import AppError, NotFound
+from creative_hub.kit.errors import AppError
 from creative_hub.models.enums import TaskType
 from creative_hub.models.user import User
 from creative_hub.providers.base import Capability
@@ -37,7 +37,11 @@ AUDIO_TYPES = (
     TaskType.audio_mix,
 )
 MIXABLE = (TaskType.speech, TaskType.music, TaskType.sound_effect, TaskType.audio_mix)
-REUSE_TOOL = {TaskType.speech: "speech", TaskType.music: "music", TaskType.sound_effect: "effects"}
+REUSE_TOOL: dict[TaskType, Tool] = {
+    TaskType.speech: "speech",
+    TaskType.music: "music",
+    TaskType.sound_effect: "effects",
+}
 RESULTS_SIZE = 10
 
 
@@ -79,13 +83,9 @@ async def audio_page(
         return render(request, "audio/_results.html", context)
     form: dict[str, Any] = {}
     if reuse is not None:
-        task = await tasks.get(user, reuse)
-        if task.task_type not in REUSE_TOOL:
-            raise NotFound(
-                N_("No speech, music or sound effect with this id."), code="task_not_found"
-            )
-        tool = REUSE_TOOL[task.task_type]  # type: ignore[assignment]
-        form = {k: v for k, v in task.input_data.items() if v is not None}
+        not_found = N_("No speech, music or sound effect with this id.")
+        task_type, form = await studio.reused(tasks, user, reuse, REUSE_TOOL, not_found)
+        tool = REUSE_TOOL[task_type]
     form.update({k: v for k, v in (("text", text), ("prompt", prompt)) if v})
     context.update(form=form, errors={}, **await _choices(request, user, tasks, tool))
     return render(request, "audio/index.html", context)

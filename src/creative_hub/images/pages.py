@@ -15,7 +15,7 @@ from starlette.responses import HTMLResponse, Response
 from creative_hub.images import service
 from creative_hub.images.endpoints import IMAGE_TYPES
 from creative_hub.images.schemas import ImageGenerationRequest
-from creative_hub.kit.errors import AppError, NotFound
+from creative_hub.kit.errors import AppError
 from creative_hub.models.enums import TaskType
 from creative_hub.providers.base import Capability
 from creative_hub.providers.listing import model_list
@@ -71,10 +71,11 @@ async def images_page(
         return render(request, "images/_gallery_page.html", context)
     form: dict[str, Any] = {"count": 1, "size": DEFAULT_SIZE}
     if reuse is not None:
-        task = await tasks.get(user, reuse)
-        if task.task_type != TaskType.image_generation:
-            raise NotFound(N_("No image generation with this id."), code="task_not_found")
-        form.update(_form_from(task.input_data))
+        not_found = N_("No image generation with this id.")
+        _type, data = await studio.reused(
+            tasks, user, reuse, (TaskType.image_generation,), not_found
+        )
+        form.update(_form_from(data))
     # Carried over from the Prompt Expert ("Use in Image").
     form.update(_form_from({"prompt": prompt, "negative_prompt": negative_prompt, "style": style}))
     context.update(form=form, errors={}, **_options(request))

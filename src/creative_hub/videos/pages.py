@@ -16,7 +16,7 @@ from starlette.datastructures import FormData
 from starlette.responses import HTMLResponse, Response
 
 from creative_hub.db.session import SessionDep
-from creative_hub.kit.errors import AppError, NotFound
+from creative_hub.kit.errors import AppError
 from creative_hub.models.enums import TaskType
 from creative_hub.models.user import User
 from creative_hub.providers.base import ProviderError
@@ -70,14 +70,12 @@ async def videos_page(
         return render(request, "videos/_results.html", context)
     form: dict[str, Any] = {}
     if reuse is not None:
-        task = await tasks.get(user, reuse)
-        if task.task_type != TaskType.text_to_video:
-            raise NotFound(N_("No text-to-video task with this id."), code="task_not_found")
-        mode, form = "text", {k: v for k, v in task.input_data.items() if v is not None}
+        not_found = N_("No text-to-video task with this id.")
+        _type, form = await studio.reused(tasks, user, reuse, (TaskType.text_to_video,), not_found)
+        mode = "text"
     if prompt:
         form["prompt"] = prompt
-    if form.get("width") and form.get("height"):
-        form["size"] = f"{form['width']}x{form['height']}"
+    studio.join_size(form)
     context.update(form=form, errors={}, **await _choices(request, user, tasks, mode))
     return render(request, "videos/index.html", context)
 

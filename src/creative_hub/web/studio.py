@@ -1,14 +1,18 @@
 """What the generator pages (Image, Video, Audio) share: the results list with its "Load
-more", the answer to a form post, upload errors on their field and the size picker."""
+more", "Reuse settings", the answer to a form post, upload errors on their field and the size
+picker."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request
 from starlette.responses import Response
 
+from creative_hub.kit.errors import NotFound
 from creative_hub.models.enums import TaskType
 from creative_hub.models.task import Task
 from creative_hub.models.user import User
@@ -44,6 +48,21 @@ async def results(
     }
 
 
+async def reused(
+    tasks: TaskService,
+    user: User,
+    task_id: uuid.UUID,
+    types: Collection[TaskType],
+    not_found: str,
+) -> tuple[TaskType, dict[str, Any]]:
+    """ "Reuse settings": the type and set input fields of one of the user's tasks of these
+    types (not_found, a catalogue msgid, when it is another kind of task)."""
+    task = await tasks.get(user, task_id)
+    if task.task_type not in types:
+        raise NotFound(not_found, code="task_not_found")
+    return task.task_type, {k: v for k, v in task.input_data.items() if v is not None}
+
+
 def file_errors(field: str, **others: str) -> dict[str, str]:
     """A service error code -> form field map with the file errors on `field`."""
     return {**dict.fromkeys(FILE_ERRORS, field), **others}
@@ -68,6 +87,12 @@ def split_size(data: dict[str, Any], default: str) -> None:
     """The page's one "WxH" size field as the request's width and height."""
     width, _x, height = str(data.pop("size", default)).partition("x")
     data.update(width=width or None, height=height or None)
+
+
+def join_size(form: dict[str, Any]) -> None:
+    """A request's width and height as the page's "WxH" size field (for reuse)."""
+    if form.get("width") and form.get("height"):
+        form["size"] = f"{form['width']}x{form['height']}"
 
 
 def size_errors(errors: feature_forms.Errors) -> None:
