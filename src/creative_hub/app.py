@@ -31,6 +31,7 @@ from creative_hub.kit.middleware import BodyLimitMiddleware, RequestContextMiddl
 from creative_hub.kit.openapi import install_openapi
 from creative_hub.prompts.endpoints import router as prompts_router
 from creative_hub.prompts.pages import router as prompts_pages
+from creative_hub.providers.remote.replicate_webhook import router as replicate_webhook_router
 from creative_hub.runtime import build_runtime
 from creative_hub.settings import Settings, get_settings
 from creative_hub.system.endpoints import router as system_router
@@ -65,6 +66,7 @@ OPENAPI_TAGS = [
     },
     {"name": "dashboard", "description": "Everything at a glance."},
     {"name": "admin", "description": "Superusers only: users and providers."},
+    {"name": "providers", "description": "Callbacks from remote providers (Replicate)."},
 ]
 
 
@@ -122,6 +124,7 @@ def create_app(
         workflows_router,
         admin_providers_router,
         admin_users_router,
+        replicate_webhook_router,
     ):
         app.include_router(router)
     # Pages (HTML): one router per feature package, same services as the JSON API.

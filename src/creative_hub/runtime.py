@@ -96,7 +96,7 @@ def build_runtime(settings: Settings, handlers: HandlerRegistry | None = None) -
     )
     providers = build_provider_registry(settings)
     remote = RemoteProviders(
-        providers, settings, **providers_service.loaders(sessionmaker, settings)
+        providers, settings, bus=bus, **providers_service.loaders(sessionmaker, settings)
     )
     limiter_storage = storage_from_string("async+" + settings.rate_limit_storage_url)
     assert isinstance(limiter_storage, Storage)

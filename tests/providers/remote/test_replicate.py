@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import io
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -282,3 +283,48 @@ async def test_data_url_outputs_need_no_fetch(hub: Hub, replicate: Replicate) ->
     image = task["output_data"]["images"][0]
     with Image.open(io.BytesIO(await fetch(hub, image["url"]))) as png:
         assert (png.format, png.size) == ("PNG", (1024, 1024))
+
+
+async def test_webhook_wakes_the_job_at_once(
+    hub: Hub, replicate: Replicate, live_server: str
+) -> None:
+    server = replicate.server
+    # Polling only every minute: finishing in seconds means the webhook woke the job.
+    await add(hub, replicate, public_url=live_server, webhook_poll_interval=60)
+
+    task = await hub.run("/api/images/generations", {**IMAGE, "model": FLUX}, timeout=20)
+
+    assert task["status"] == "succeeded", task
+    created = server.created[-1]
+    assert created["webhook"].startswith(f"{live_server}/api/providers/replicate/webhook/")
+    assert created["webhook_events_filter"] == ["completed"]
+    assert server.webhook_deliveries == [204]  # the signature verified
+    assert server.polls == 1  # one GET, right after the webhook
+
+
+async def test_webhook_signature_is_checked(hub: Hub, replicate: Replicate) -> None:
+    server = replicate.server
+    url = "/api/providers/replicate/webhook/" + "A" * 32
+    body = b'{"id": "p1", "status": "succeeded"}'
+
+    def headers(stamp: int, payload: bytes = body) -> dict[str, str]:
+        return {
+            "webhook-id": "msg_1",
+            "webhook-timestamp": str(stamp),
+            "webhook-signature": server.sign("msg_1", stamp, payload),
+        }
+
+    r = await hub.client.post(url, content=body, headers=headers(int(time.time())))
+    assert r.status_code == 404  # no provider expects webhooks
+    await add(hub, replicate, public_url="https://hub.example.com")
+
+    now = int(time.time())
+    r = await hub.client.post(url, content=body, headers=headers(now))
+    assert r.status_code == 204, r.text
+    r = await hub.client.post(url, content=body + b" ", headers=headers(now))  # tampered
+    assert r.status_code == 401 and r.json()["error"]["code"] == "invalid_signature"
+    r = await hub.client.post(url, content=body, headers=headers(now - 600))  # replayed
+    assert r.status_code == 401
+    r = await hub.client.post(url, content=body, headers={})
+    assert r.status_code == 401
+    assert server.api_key not in r.text

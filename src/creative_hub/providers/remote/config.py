@@ -22,6 +22,7 @@ from typing import Any
 
 import structlog
 
+from creative_hub.events.base import EventBus
 from creative_hub.providers.base import Capability, ModelInfo, Provider, ProviderError, ProviderInfo
 from creative_hub.providers.remote.circuit import CircuitBreaker, Health
 from creative_hub.providers.remote.http import ErrorClassifier, HttpPolicy, ProviderHttp
@@ -128,6 +129,8 @@ class Connection:
         self._models: ModelsByCapability | None = None
         self._models_at = 0.0
         self.models_error: str | None = None
+        # The process's event bus, when the manager has one: webhooks wake waiting jobs.
+        self.bus: EventBus | None = None
 
     @classmethod
     def build(cls, config: ProviderConfig, settings: Settings, **http_options: Any) -> Connection:

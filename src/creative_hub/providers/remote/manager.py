@@ -16,6 +16,7 @@ from typing import Any
 
 import structlog
 
+from creative_hub.events.base import EventBus
 from creative_hub.providers.base import Capability, Provider, ProviderError
 from creative_hub.providers.registry import ProviderRegistry
 from creative_hub.providers.remote.circuit import Health
@@ -43,8 +44,10 @@ class RemoteProviders:
         *,
         load: Loader,
         probe: VersionProbe,
+        bus: EventBus | None = None,
     ) -> None:
         self.registry = registry
+        self.bus = bus
         self.settings = settings
         self._load = load
         self._probe = probe
@@ -120,6 +123,7 @@ class RemoteProviders:
                 continue
             try:
                 connection = Connection.build(config, self.settings)
+                connection.bus = self.bus
             except Exception:
                 log.exception("provider_build_failed", provider=name, kind=config.kind)
                 continue

@@ -8,7 +8,10 @@ Models take different inputs, so each capability has an input template (settings
 request's values (typed), and keys whose value is missing are left out.
 Other settings: image_model / video_model / music_model (defaults when a request names
 none), wait (Prefer: wait seconds, 0 = poll only), poll_interval (1 s),
-generation_timeout (1800 s).
+generation_timeout (1800 s), output_hosts, download_timeout (300 s), max_download_mb (512).
+Webhooks (optional): public_url (where Replicate can reach this hub) adds a signed webhook
+to each prediction that wakes its job; polling then runs every webhook_poll_interval (30 s)
+as the fallback (replicate_webhook.py).
 """
 
 from __future__ import annotations

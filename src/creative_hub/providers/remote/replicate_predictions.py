@@ -2,7 +2,8 @@
 
 Polling uses the hub's own path for the prediction id (never `urls.get` from the
 response), and output files are fetched only from allowed hosts, so a response cannot
-make the hub request an arbitrary URL.
+make the hub request an arbitrary URL. With a `public_url` setting, predictions also
+carry a webhook that wakes the poll at once (replicate_webhook.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import binascii
 import contextlib
 import fnmatch
 import re
+import secrets
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +29,7 @@ from creative_hub.providers.remote.http import (
     PROVIDER_ERROR,
     PROVIDER_UNAVAILABLE,
 )
+from creative_hub.providers.remote.replicate_webhook import channel, webhook_url
 
 TERMINAL = frozenset({"succeeded", "failed", "canceled"})
 STATUSES = TERMINAL | {"starting", "processing"}
@@ -75,6 +79,11 @@ class Prediction:
         return min(100, int(found[-1])) if found else None
 
 
+async def _wake_on(events: AsyncIterator[Any], woken: asyncio.Event) -> None:
+    async for _event in events:
+        woken.set()
+
+
 class Predictions:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -89,7 +98,9 @@ class Predictions:
             raise self.conn.http.malformed("not a prediction")
         return Prediction(data)
 
-    async def create(self, model: str, inputs: dict[str, Any]) -> Prediction:
+    async def create(
+        self, model: str, inputs: dict[str, Any], hook: dict[str, Any] | None = None
+    ) -> Prediction:
         wait = int(self.conn.config.setting("wait", 0))
         headers = {"Prefer": f"wait={min(60, wait)}"} if wait > 0 else {}
         if _VERSION.fullmatch(model):
@@ -106,6 +117,7 @@ class Predictions:
                 path, body = "v1/predictions", {"version": version, "input": inputs}
             else:  # official models run by name, on their latest version
                 path, body = f"v1/models/{owner}/{name}/predictions", {"input": inputs}
+        body.update(hook or {})
         call_timeout = float(self.conn.http.policy.timeout) + wait
         data = await self.conn.http.json(
             "POST", path, json=body, headers=headers, call_timeout=call_timeout
@@ -123,17 +135,47 @@ class Predictions:
             )
 
     async def run(self, model: str, inputs: dict[str, Any], progress: Progress) -> Prediction:
-        """Create, then poll until done; the prediction is cancelled if the job is."""
-        prediction = await self.create(model, inputs)
+        """Create, then poll until done (woken early by a webhook when one is set up);
+        the prediction is cancelled if the job is."""
+        token = secrets.token_urlsafe(24)
+        url = webhook_url(self.conn, token)
+        bus = self.conn.bus
+        if url is None or bus is None:
+            return await self._run(model, inputs, progress, None, None)
+        hook = {"webhook": url, "webhook_events_filter": ["completed"]}
+        woken = asyncio.Event()
+        # Subscribed before the prediction exists, so a fast webhook is not missed.
+        async with bus.subscribe(channel(token)) as events:
+            listener = asyncio.create_task(_wake_on(events, woken))
+            try:
+                return await self._run(model, inputs, progress, hook, woken)
+            finally:
+                listener.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await listener
+
+    async def _run(
+        self,
+        model: str,
+        inputs: dict[str, Any],
+        progress: Progress,
+        hook: dict[str, Any] | None,
+        woken: asyncio.Event | None,
+    ) -> Prediction:
+        prediction = await self.create(model, inputs, hook)
         try:
-            prediction = await self._until_done(prediction, progress)
+            prediction = await self._until_done(prediction, progress, woken)
         except asyncio.CancelledError:
             await asyncio.shield(self.cancel(prediction.id))
             raise
         return self._finished(prediction)
 
-    async def _until_done(self, prediction: Prediction, progress: Progress) -> Prediction:
+    async def _until_done(
+        self, prediction: Prediction, progress: Progress, woken: asyncio.Event | None
+    ) -> Prediction:
         interval = float(self.conn.config.setting("poll_interval", 1.0))
+        if woken is not None:  # the webhook says when; polling only as the fallback
+            interval = float(self.conn.config.setting("webhook_poll_interval", 30.0))
         deadline = time.monotonic() + float(self.conn.config.setting("generation_timeout", 1800))
         while prediction.status not in TERMINAL:
             # Every poll reports (the task store throttles its writes, events go out).
@@ -145,7 +187,13 @@ class Predictions:
                 raise self.conn.http.error(
                     PROVIDER_UNAVAILABLE, f"prediction {prediction.id} did not finish in time."
                 )
-            await asyncio.sleep(interval)
+            if woken is None:
+                await asyncio.sleep(interval)
+            else:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(interval):
+                        await woken.wait()
+                woken.clear()
             prediction = await self.get(prediction.id)
         return prediction
 

@@ -2,7 +2,9 @@
 wait`, cancel; output files served from a separate "delivery" base (replicate.delivery).
 
 Each prediction runs in the background: starting -> processing (tqdm progress in `logs`,
-held at the first step while `gate` is closed) -> succeeded | failed | canceled.
+held at the first step while `gate` is closed) -> succeeded | failed | canceled. A
+prediction created with `webhook` gets the finished prediction POSTed there, signed the
+way Replicate signs webhooks (webhook-id, webhook-timestamp, webhook-signature).
 """
 
 from __future__ import annotations
@@ -10,12 +12,17 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import hashlib
+import hmac
+import json
 import re
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -113,6 +120,10 @@ class ReplicateServer:
     file_auth: list[tuple[str, str | None]] = field(default_factory=list)
     api_auth: list[str | None] = field(default_factory=list)  # Authorization on creates
     files: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    webhook_secret: str = "whsec_" + base64.b64encode(b"fake-replicate-signing-key").decode()
+    webhook_deliveries: list[int] = field(default_factory=list)  # the hub's status answers
+    _hooks: set[asyncio.Task[None]] = field(default_factory=set)
+    _webhooks: dict[str, tuple[str, list[str] | None]] = field(default_factory=dict)
     _runs: dict[str, asyncio.Task[None]] = field(default_factory=dict)
     _done: dict[str, asyncio.Event] = field(default_factory=dict)
 
@@ -198,6 +209,8 @@ class ReplicateServer:
             },
         }
         self.predictions[pid] = prediction
+        if body.get("webhook"):
+            self._webhooks[pid] = (body["webhook"], body.get("webhook_events_filter"))
         self._done[pid] = asyncio.Event()
         self._runs[pid] = asyncio.create_task(self._run(pid, model))
         prefer = request.headers.get("prefer", "")
@@ -235,6 +248,34 @@ class ReplicateServer:
             p.update(status="canceled", completed_at=_now())
         finally:
             self._done[pid].set()
+            hook = self._webhooks.get(pid)
+            if hook and (hook[1] is None or "completed" in hook[1]):
+                task = asyncio.create_task(self._deliver(hook[0], dict(p)))
+                self._hooks.add(task)
+                task.add_done_callback(self._hooks.discard)
+
+    def sign(self, msg_id: str, stamp: int, body: bytes) -> str:
+        key = base64.b64decode(self.webhook_secret.removeprefix("whsec_"))
+        digest = hmac.new(key, f"{msg_id}.{stamp}.".encode() + body, hashlib.sha256).digest()
+        return "v1," + base64.b64encode(digest).decode()
+
+    async def _deliver(self, url: str, prediction: dict[str, Any]) -> None:
+        body = json.dumps(prediction).encode()
+        msg_id, stamp = f"msg_{uuid.uuid4().hex}", int(time.time())
+        headers = {
+            "content-type": "application/json",
+            "webhook-id": msg_id,
+            "webhook-timestamp": str(stamp),
+            "webhook-signature": self.sign(msg_id, stamp, body),
+        }
+        async with httpx.AsyncClient(timeout=10) as client:
+            response = await client.post(url, content=body, headers=headers)
+        self.webhook_deliveries.append(response.status_code)
+
+    async def webhook_secret_key(self, request: Request) -> Response:
+        if not self._authorized(request):
+            return problem(401, "Unauthenticated", "You did not pass a valid authentication token")
+        return JSONResponse({"key": self.webhook_secret})
 
     def _outputs(self, pid: str, model: Model, inputs: dict[str, Any]) -> Any:
         base = self.delivery_base or self.base_url
@@ -306,6 +347,7 @@ class ReplicateServer:
                 Route("/v1/predictions/{pid}", self.get),
                 Route("/v1/predictions/{pid}/cancel", self.cancel, methods=["POST"]),
                 Route("/v1/account", self.account),
+                Route("/v1/webhooks/default/secret", self.webhook_secret_key),
                 Route("/pbxt/{pid}/{name}", self.file),
             ]
         )
@@ -315,7 +357,7 @@ class ReplicateServer:
         self.gate.set()
         for run in self._runs.values():
             run.cancel()
-        await asyncio.gather(*self._runs.values(), return_exceptions=True)
+        await asyncio.gather(*self._runs.values(), *self._hooks, return_exceptions=True)
 
 
 def _validate(model: Model, inputs: Any) -> list[str]:
