@@ -24,6 +24,8 @@ EXACT: tuple[str, ...] = (
     # Capabilities (ids with "_" shown as spaces).
     N_("text"), N_("image"), N_("image to video"), N_("text to video"), N_("video compose"),
     N_("speech"), N_("transcription"), N_("music"), N_("sound effects"), N_("local"),
+    # Workflow steps, as named in "The {0} step failed.".
+    N_("script"), N_("storyboard"), N_("images"), N_("video"), N_("audio"), N_("compose"),
     # Music moods.
     N_("happy"), N_("sad"), N_("calm"), N_("epic"), N_("tense"), N_("romantic"),
     N_("upbeat"), N_("mysterious"), N_("chill"),
@@ -97,6 +99,7 @@ EXACT: tuple[str, ...] = (
 
 TEMPLATES: tuple[str, ...] = (
     N_("No voice {0}. Voices: {1}."),
+    N_("The {0} step failed."),
     N_("{0} transcribes {1} only, not {2}."),
     N_("{0} makes images from {1} to {2}; {3} is outside that."),
     N_("The file is larger than the {0} upload limit."),
