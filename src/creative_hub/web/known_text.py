@@ -75,6 +75,7 @@ EXACT: tuple[str, ...] = (
     N_("Sent to Replicate"), N_("Speaking with ElevenLabs"), N_("Writing the audio"),
     N_("Making the sound with ElevenLabs"), N_("Queued on ComfyUI"),
     N_("Fetching the result from ComfyUI"),
+    N_("Drawing"), N_("starting"), N_("processing"),
     # Service refusals shown next to a form's fields (feature_forms.service_errors).
     N_("The subtitles file is not valid SRT or WebVTT."),
     N_("The subtitles file has no cues."),
@@ -128,6 +129,8 @@ TEMPLATES: tuple[str, ...] = (
     N_("Keyframe {0} of {1}"),
     N_("Clip {0} of {1}"),
     N_("Step {0} of {1}"),
+    N_("Replicate: {0} {1}%"),
+    N_("Replicate: {0}"),
     N_("Running {0}"),
     N_("Asking {0} for an image"),
     N_("Speaking with {0} ({1})"),
