@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from sse_starlette import EventSourceResponse
 
 from creative_hub.auth.dependencies import CurrentUser
-from creative_hub.chat.replies import request_stop, run_reply
+from creative_hub.chat.replies import NOT_SAVED, request_stop, run_reply, start_reply
 from creative_hub.chat.schemas import (
     ConversationCreate,
     ConversationDetail,
@@ -24,7 +24,13 @@ from creative_hub.chat.schemas import (
 )
 from creative_hub.chat.service import ChatService
 from creative_hub.db.session import SessionDep
-from creative_hub.kit.errors import BadRequest, NotFound, Unauthorized, error_responses
+from creative_hub.kit.errors import (
+    BadRequest,
+    Conflict,
+    NotFound,
+    Unauthorized,
+    error_responses,
+)
 from creative_hub.kit.time import as_utc
 from creative_hub.models.conversation import Conversation
 from creative_hub.models.message import Message
@@ -140,7 +146,7 @@ async def delete_conversation(
             "`title` after the first exchange. With `Accept: application/json`, one JSON body.",
             "content": {"text/event-stream": {}, "application/json": {}},
         },
-        **error_responses(BadRequest, Unauthorized, NotFound),
+        **error_responses(BadRequest, Unauthorized, NotFound, Conflict),
     },
     summary="Send a message and stream the reply token by token",
 )
@@ -154,12 +160,14 @@ async def send_message(
 ) -> Response:
     runtime = request.app.state.runtime
     plan = await service.prepare_reply(user, conversation_id, data)
-    # The stream runs after this handler returns: make both messages visible first.
-    await session.commit()
+    pump, saver = start_reply(runtime, plan)
     accept = request.headers.get("accept", "")
     if "application/json" in accept and "text/event-stream" not in accept:
+        await session.commit()  # end the read transaction: the reply may take minutes
         result: dict[str, Any] = {"user_message": None, "message": None, "title": None}
-        async for kind, payload in run_reply(runtime, plan):
+        async for kind, payload in run_reply(runtime, plan, pump, saver):
+            if kind == "error" and payload["code"] == NOT_SAVED:
+                raise Conflict(payload["message"], code=NOT_SAVED)
             if kind == "done":
                 result["message"] = payload["message"]
             elif kind == "title":
@@ -174,7 +182,7 @@ async def send_message(
             "model": plan.model,
         }
         yield {"event": "start", "data": orjson.dumps(start).decode()}
-        async for kind, payload in run_reply(runtime, plan):
+        async for kind, payload in run_reply(runtime, plan, pump, saver):
             yield {"event": kind, "data": orjson.dumps(payload).decode()}
 
     return EventSourceResponse(events(), ping=15)

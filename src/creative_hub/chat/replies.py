@@ -1,8 +1,9 @@
 """Streaming a reply: deltas as they come, saved at the end, stopped on request or disconnect.
 
-The assistant message exists (status 'streaming') before the first token, its text is
-saved every few seconds, and whatever ends the stream (done, stop, disconnect, error)
-saves the final text with the matching status, so a partial reply is never lost.
+The provider is called first; the user's message and the assistant message (status
+'streaming') are saved just after the first token (MessageSaver), the text every few
+seconds, and whatever ends the stream (done, stop, disconnect, error) saves the final
+text with the matching status, so a partial reply is never lost.
 """
 
 from __future__ import annotations
@@ -13,12 +14,15 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import structlog
+from sqlalchemy import update
 
+from creative_hub.chat.pump import ReplyPump
 from creative_hub.chat.repository import ChatRepository
 from creative_hub.chat.service import ReplyPlan
 from creative_hub.chat.titles import make_title
 from creative_hub.events.base import EventBus
 from creative_hub.kit.time import as_utc, utcnow
+from creative_hub.models.conversation import Conversation
 from creative_hub.models.enums import MessageStatus
 from creative_hub.providers.base import Capability, ProviderError, TextUsage
 from creative_hub.usage import service as usage_service
@@ -26,6 +30,11 @@ from creative_hub.usage.service import Usage
 
 log = structlog.get_logger(__name__)
 _SAVE_EVERY_SECONDS = 2.0
+_SAVE_AT_LATEST_SECONDS = 0.2  # after the request, even if no token has come yet
+NOT_SAVED = "not_saved"
+_NOT_SAVED_MESSAGE = (
+    "Your message could not be saved (was the conversation deleted?); send it again."
+)
 
 Event = tuple[str, dict[str, Any]]
 
@@ -51,9 +60,61 @@ def message_dict(message: Any) -> dict[str, Any]:
     }
 
 
-async def run_reply(runtime: Any, plan: ReplyPlan) -> AsyncIterator[Event]:
-    """Yields ("delta", {content}), then ("done", {message}), then maybe ("title", {title})."""
-    usage = TextUsage()
+class MessageSaver:
+    """Saves the user's message and the empty assistant message, once, when first asked.
+
+    run_reply asks right after the first token has gone out, or when the reply ends
+    without one; a slow provider (a model still loading) gets a short grace period. On
+    one event loop, saving any earlier would delay the first token (issue 7)."""
+
+    def __init__(self, runtime: Any, plan: ReplyPlan) -> None:
+        self._runtime = runtime
+        self._plan = plan
+        self._task: asyncio.Task[None] | None = None
+        self._timer = asyncio.get_running_loop().call_later(_SAVE_AT_LATEST_SECONDS, self.start)
+
+    def start(self) -> None:
+        if self._task is None:
+            self._timer.cancel()
+            self._task = asyncio.create_task(save_messages(self._runtime, self._plan))
+
+    @property
+    def saved(self) -> bool:
+        task = self._task
+        return task is not None and task.done() and not task.cancelled() and not task.exception()
+
+    async def wait(self) -> None:
+        """Raises what the save raised."""
+        self.start()
+        assert self._task is not None
+        await self._task
+
+
+def start_reply(runtime: Any, plan: ReplyPlan) -> tuple[ReplyPump, MessageSaver]:
+    """Call the provider now; the messages are saved while it streams (see MessageSaver)."""
+    return ReplyPump(plan.provider, plan.request), MessageSaver(runtime, plan)
+
+
+async def save_messages(runtime: Any, plan: ReplyPlan) -> None:
+    """Insert the user's message and the empty assistant message; touch the conversation."""
+    async with runtime.sessionmaker() as session:
+        session.add_all([plan.user_message, plan.assistant_message])
+        await session.execute(
+            update(Conversation)
+            .where(Conversation.id == plan.conversation_id)
+            .values(updated_at=plan.user_message.created_at)
+        )
+        await session.commit()
+
+
+async def run_reply(
+    runtime: Any, plan: ReplyPlan, pump: ReplyPump, saver: MessageSaver
+) -> AsyncIterator[Event]:
+    """Yields ("delta", {content}), then ("done", {message}), then maybe ("title", {title}).
+
+    `pump` and `saver` come from start_reply: the provider is called before the messages
+    are saved, and every later save of the reply waits for them."""
+    usage = pump.usage
     parts: list[str] = []
     status = MessageStatus.streaming
     error: str | None = None
@@ -68,15 +129,15 @@ async def run_reply(runtime: Any, plan: ReplyPlan) -> AsyncIterator[Event]:
                     return
 
         watcher = asyncio.create_task(watch())
-        stream = plan.provider.stream(plan.request, usage)
         last_save = time.monotonic()
         try:
-            async for piece in stream:
+            async for piece in pump.pieces():
                 if stopped.is_set():
                     break
                 parts.append(piece)
                 yield "delta", {"content": piece}
-                if time.monotonic() - last_save > _SAVE_EVERY_SECONDS:
+                saver.start()  # the first token is out: now the database work
+                if time.monotonic() - last_save > _SAVE_EVERY_SECONDS and saver.saved:
                     last_save = time.monotonic()
                     await _save(runtime, plan, "".join(parts), MessageStatus.streaming, usage)
             status = MessageStatus.stopped if stopped.is_set() else MessageStatus.complete
@@ -85,15 +146,15 @@ async def run_reply(runtime: Any, plan: ReplyPlan) -> AsyncIterator[Event]:
             yield "error", {"code": exc.code, "message": exc.message}
         finally:
             watcher.cancel()
-            # Closing the generator tells the engine to stop generating now.
-            close = getattr(stream, "aclose", None)
-            if close is not None:
-                await close()
+            pump.close()  # tells the engine to stop generating now
             if status == MessageStatus.streaming:  # the client went away mid-reply
                 status = MessageStatus.stopped
             message = await asyncio.shield(
-                _save(runtime, plan, "".join(parts), status, usage, error=error, final=True)
+                _finish(runtime, plan, saver, "".join(parts), status, usage, error)
             )
+    if message is None:
+        yield "error", {"code": NOT_SAVED, "message": _NOT_SAVED_MESSAGE}
+        return
     yield "done", {"message": message}
     if plan.needs_title and status == MessageStatus.complete and parts:
         title = await make_title(
@@ -101,6 +162,26 @@ async def run_reply(runtime: Any, plan: ReplyPlan) -> AsyncIterator[Event]:
         )
         await _set_title(runtime, plan, title)
         yield "title", {"title": title}
+
+
+async def _finish(
+    runtime: Any,
+    plan: ReplyPlan,
+    saver: MessageSaver,
+    text: str,
+    status: MessageStatus,
+    usage: TextUsage,
+    error: str | None,
+) -> dict[str, Any] | None:
+    """The final save, once the messages are in; None if they could not be saved."""
+    try:
+        await saver.wait()
+    except Exception as exc:
+        log.error(
+            "chat_messages_not_saved", conversation_id=str(plan.conversation_id), exc_info=exc
+        )
+        return None
+    return await _save(runtime, plan, text, status, usage, error=error, final=True)
 
 
 async def _save(

@@ -29,13 +29,17 @@ class ReplyPlan:
 
     user_id: uuid.UUID
     conversation_id: uuid.UUID
-    user_message: Message
-    assistant_message_id: uuid.UUID
+    user_message: Message  # both messages are new: not saved yet (replies.save_messages)
+    assistant_message: Message
     provider: TextGenerator
     provider_name: str
     model: str  # "<provider>/<model id>" as recorded on the message
     request: TextRequest
     needs_title: bool
+
+    @property
+    def assistant_message_id(self) -> uuid.UUID:
+        return self.assistant_message.id
 
 
 class ChatService:
@@ -107,7 +111,8 @@ class ChatService:
     async def prepare_reply(
         self, user: User, conversation_id: uuid.UUID, data: MessageCreate
     ) -> ReplyPlan:
-        """Save the user's message and an empty assistant message; plan the generation."""
+        """Check the conversation, read its history, and plan the generation: the user's
+        message and an empty assistant message, not saved yet."""
         conversation = await self.get(user, conversation_id)
         name, _, model_id = self.providers.resolve(
             Capability.text, data.model or conversation.model
@@ -116,12 +121,17 @@ class ChatService:
         model_id = model_id or (info.models[0].id if info.models else None)
         history = [m for m in await self.repo.messages(conversation.id) if m.content]
         now = utcnow()
+        # Every column set here: the `start` event shows these before they are saved.
         user_message = Message(
             id=uuid.uuid4(),
             conversation_id=conversation.id,
             role=MessageRole.user,
             content=data.content,
             status=MessageStatus.complete,
+            model=None,
+            prompt_tokens=0,
+            completion_tokens=0,
+            error_message=None,
             created_at=now,
         )
         model = f"{info.name}/{model_id}" if model_id else info.name
@@ -132,13 +142,14 @@ class ChatService:
             content="",
             status=MessageStatus.streaming,
             model=model,
+            prompt_tokens=0,
+            completion_tokens=0,
+            error_message=None,
             # A strictly later timestamp keeps the order stable on coarse clocks.
             created_at=now.replace(microsecond=min(now.microsecond + 1, 999_999)),
         )
-        self.repo.add(user_message)
-        self.repo.add(assistant)
-        conversation.updated_at = now
-        await self.session.flush()
+        # Not added to this session: replies.py saves both while the provider starts,
+        # so the database work is not on the first token's path (issue 7).
         messages: list[ChatMessage] = []
         if conversation.system_prompt:
             messages.append(ChatMessage("system", conversation.system_prompt))
@@ -152,7 +163,7 @@ class ChatService:
             user_id=user.id,
             conversation_id=conversation.id,
             user_message=user_message,
-            assistant_message_id=assistant.id,
+            assistant_message=assistant,
             provider=self.providers.text(info.name),
             provider_name=info.name,
             model=model,

@@ -1,0 +1,150 @@
+"""The provider is called before the messages are saved (issue 7: first-token overhead),
+and the messages are still saved, shown and kept whatever the provider does."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import func, select
+
+from creative_hub.models.message import Message
+from creative_hub.providers.base import (
+    Capability,
+    ModelInfo,
+    ProviderInfo,
+    TextRequest,
+    TextUsage,
+)
+from creative_hub.settings import Settings
+from tests.support.api import assert_error, register
+
+
+class GatedText:
+    """Streams "one two three" once `go` is set; runs `on_call` when the stream starts."""
+
+    name = "gated"
+
+    def __init__(self, on_call: Callable[[], Awaitable[None]]) -> None:
+        self.on_call = on_call
+        self.go = asyncio.Event()
+        self.called = asyncio.Event()
+
+    def describe(self) -> ProviderInfo:
+        return ProviderInfo(
+            name=self.name, capability=Capability.text, models=(ModelInfo("m1", "M1"),),
+            neural=True, label=self.name, available=True,
+        )  # fmt: skip
+
+    async def stream(
+        self, request: TextRequest, usage: TextUsage | None = None
+    ) -> AsyncIterator[str]:
+        await self.on_call()
+        self.called.set()
+        await self.go.wait()
+        for word in ("one", " two", " three"):
+            yield word
+
+    async def generate_json(self, *_: Any, **__: Any) -> dict[str, Any]:
+        return {"title": "Counting"}
+
+
+def _install(app: FastAPI, provider: GatedText) -> None:
+    def factory(_settings: Settings) -> GatedText:
+        return provider
+
+    app.state.runtime.providers.register(Capability.text, provider.name, factory)
+
+
+async def _saved_messages(app: FastAPI) -> int:
+    async with app.state.runtime.sessionmaker() as session:
+        return int(await session.scalar(select(func.count()).select_from(Message)) or 0)
+
+
+async def _start(client: httpx.AsyncClient, me: dict[str, Any]) -> str:
+    r = await client.post(
+        "/api/chat/conversations", json={"model": "gated/m1"}, headers=me["headers"]
+    )
+    assert r.status_code == 201, r.text
+    return str(r.json()["id"])
+
+
+async def test_the_provider_starts_first_and_the_messages_show_before_its_first_token(
+    app: FastAPI, live_server: str
+) -> None:
+    seen_at_call: list[int] = []
+
+    async def count_saved() -> None:
+        seen_at_call.append(await _saved_messages(app))
+
+    provider = GatedText(count_saved)
+    _install(app, provider)
+    async with httpx.AsyncClient(base_url=live_server, timeout=30) as client:
+        me = await register(client)
+        convo = await _start(client, me)
+        url = f"/api/chat/conversations/{convo}/messages"
+        async with client.stream(
+            "POST", url, json={"content": "Count."}, headers=me["headers"]
+        ) as r:
+            lines = r.aiter_lines()
+            assert await anext(lines) == "event: start"
+            await provider.called.wait()
+            # A model that takes its time: the user's message is in the conversation anyway.
+            for _ in range(100):
+                got = await client.get(f"/api/chat/conversations/{convo}", headers=me["headers"])
+                if len(got.json()["messages"]) == 2:
+                    break
+                await asyncio.sleep(0.05)
+            messages = got.json()["messages"]
+            assert [(m["role"], m["status"]) for m in messages] == [
+                ("user", "complete"),
+                ("assistant", "streaming"),
+            ]
+            provider.go.set()
+            rest = [line async for line in lines]
+        got = await client.get(f"/api/chat/conversations/{convo}", headers=me["headers"])
+    assert seen_at_call[0] == 0  # the provider was called before anything was written
+    done = next(
+        json.loads(rest[i + 1].removeprefix("data:"))
+        for i, line in enumerate(rest)
+        if line == "event: done"
+    )
+    assert done["message"]["content"] == "one two three"
+    saved = got.json()["messages"]
+    assert saved[1]["content"] == "one two three" and saved[1]["status"] == "complete"
+
+
+async def test_a_conversation_deleted_before_the_save_ends_the_reply_with_a_clear_error(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    me = await register(client)
+    holder: dict[str, str] = {}
+
+    async def delete_conversation() -> None:
+        r = await client.delete(f"/api/chat/conversations/{holder['id']}", headers=me["headers"])
+        assert r.status_code == 204
+
+    provider = GatedText(delete_conversation)
+    provider.go.set()
+    _install(app, provider)
+    holder["id"] = await _start(client, me)
+    url = f"/api/chat/conversations/{holder['id']}/messages"
+    r = await client.post(url, json={"content": "Count."}, headers=me["headers"])
+    kinds = [
+        line.split(":", 1)[1].strip() for line in r.text.splitlines() if line.startswith("event:")
+    ]
+    assert kinds[0] == "start" and kinds[-1] == "error" and "done" not in kinds
+    assert '"code":"not_saved"' in r.text
+    assert await _saved_messages(app) == 0  # nothing half-written
+
+    holder["id"] = await _start(client, me)
+    url = f"/api/chat/conversations/{holder['id']}/messages"
+    r = await client.post(
+        url, json={"content": "Count."}, headers={**me["headers"], "Accept": "application/json"}
+    )
+    assert_error(r, 409, "not_saved")
+    assert await _saved_messages(app) == 0
