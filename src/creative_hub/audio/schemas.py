@@ -14,7 +14,10 @@ class SpeechRequest(BaseModel):
     speed: float = Field(default=1.0, ge=0.5, le=2.0)
     language: str | None = Field(default=None, max_length=16, examples=["en", "zh"])
     model: str | None = Field(
-        default=None, max_length=200, description="'<provider>' or '<provider>/<voice id>'"
+        default=None,
+        max_length=200,
+        description="'<provider>', '<provider>/<voice id>' or '<provider>/<speech model id>' "
+        "(e.g. 'openai/tts-1-hd', with `voice`)",
     )
 
 
