@@ -10,11 +10,13 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from creative_hub.models.enums import TaskType
 from creative_hub.tasks.registry import HandlerRegistry, JobContext, JobResult, default_registry
 from creative_hub.web import known_text
 from tests.support.api import wait_for_status
+from tests.support.tasks import create_task
 
 ZH = {"Accept": "text/html", "Accept-Language": "zh-CN,zh;q=0.9"}
 PROGRESS = "Speaking 2 sentence(s) with Mandarin Chinese (espeak-ng)"
@@ -135,7 +137,9 @@ async def test_running_task_progress_is_chinese_on_pages_and_english_in_the_api(
     await wait_for_status(client, task_id, {}, {"succeeded"})
 
 
-async def test_a_service_refusal_next_to_its_field_is_chinese(client: httpx.AsyncClient) -> None:
+async def test_a_service_refusal_next_to_its_field_is_chinese(
+    client: httpx.AsyncClient, app: FastAPI
+) -> None:
     csrf = await _sign_in(client)
     form = {"text": "你好", "voice": "nobody"}
     r = await client.post("/audio/speech", data=form, headers={**ZH, **csrf, "HX-Request": "true"})
@@ -147,6 +151,10 @@ async def test_a_service_refusal_next_to_its_field_is_chinese(client: httpx.Asyn
     # A wrong id in a page's address: the error page, translated.
     missing = await client.get("/audio?reuse=00000000-0000-0000-0000-000000000000", headers=ZH)
     assert missing.status_code == 404 and "找不到该任务。" in missing.text
+    me = (await client.get("/api/auth/me")).json()
+    music = await create_task(app, me["id"], {"prompt": "jazz"}, TaskType.music, enqueue=False)
+    wrong = await client.get(f"/videos?reuse={music}", headers=ZH)  # another kind of task
+    assert wrong.status_code == 404 and "找不到该文生视频任务。" in wrong.text
 
 
 def test_unknown_text_is_shown_as_it_is() -> None:

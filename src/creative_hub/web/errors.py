@@ -19,8 +19,9 @@ from creative_hub.auth.service import AuthService
 from creative_hub.kit import handlers
 from creative_hub.kit.errors import AppError
 from creative_hub.kit.logging import request_id_var
+from creative_hub.web import known_text
 from creative_hub.web.deps import SignInRequired, UserView, sign_in_url
-from creative_hub.web.render import _, is_htmx, render
+from creative_hub.web.render import _, is_htmx, locale_of, render
 
 log = structlog.get_logger(__name__)
 
@@ -69,7 +70,8 @@ def error_page(
         "status": status,
         # Translated here, not with _() in the template: that would mark the message safe.
         "title": _(request, _TITLES.get(status, "That did not work")),
-        "message": _(request, message),
+        # A catalogue entry, else a known service message with its parts (known_text).
+        "message": known_text.localize(locale_of(request), _(request, message)),
         "code": code,
         "details": details,
         "request_id": request_id_var.get(),
