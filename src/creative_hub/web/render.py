@@ -42,7 +42,9 @@ def _build_templates() -> Jinja2Templates:
     )
     # English made outside the web layer (options, labels, progress), in the page's language.
     env.filters["known"] = lambda text: known_text.localize(i18n.current_locale.get(), text or "")
-    env.filters["option"] = lambda value: known_text.option_label(i18n.current_locale.get(), value)
+    env.filters["option"] = lambda value: (
+        known_text.option_label(i18n.current_locale.get(), str(value)) if value else ""
+    )
     env.globals["app_version"] = __version__
     env.globals["languages"] = i18n.LANGUAGES
     return Jinja2Templates(env=env)
