@@ -166,6 +166,8 @@ async def transcription(ctx: JobContext) -> JobResult:
             path, data.get("language"), progress_between(ctx, 0, 90), model=data.get("model")
         )
     model = transcript.model or data.get("model")  # the provider says which one it used
+    # The provider's own figure when it states one (billed seconds, or tokens).
+    billed = transcript.billed or {"audio_seconds": transcript.duration}
     text = await save_output(ctx, transcript.text.encode(), "text/plain", "transcript.txt")
     subtitles = await save_subtitles(ctx, transcript.segments, "transcript")
     return JobResult(
@@ -182,7 +184,8 @@ async def transcription(ctx: JobContext) -> JobResult:
         provider=name,
         model=model,
         usage=[
-            Usage(Capability.transcription.value, name, "audio_seconds", transcript.duration, model)
+            Usage(Capability.transcription.value, name, unit, quantity, model)
+            for unit, quantity in billed.items()
         ],
     )
 

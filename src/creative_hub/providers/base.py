@@ -198,6 +198,8 @@ class Transcript:
     duration: float
     segments: tuple[TimedText, ...]
     model: str | None = None  # the model that transcribed (for the usage row)
+    # The provider's own bill when it states one: {"audio_seconds": 3} or {"tokens": 120}.
+    billed: dict[str, float] = field(default_factory=dict)
 
     @property
     def text(self) -> str:

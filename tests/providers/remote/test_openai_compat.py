@@ -297,14 +297,14 @@ async def test_chosen_speech_and_transcription_models_reach_the_server(
     call = [r for r in fake.requests if r["path"] == "/v1/audio/transcriptions"][-1]
     assert call["body"]["model"] == "whisper-large-v3"
     assert task["model"] == "whisper-large-v3"
-    assert await usage_rows(hub, task["id"]) == [
-        ("transcription", "oa", "whisper-large-v3", "audio_seconds", 2.5)
+    assert await usage_rows(hub, task["id"]) == [  # the provider's billed 3 s, not 2.5
+        ("transcription", "oa", "whisper-large-v3", "audio_seconds", 3.0)
     ]
     task = await hub.run("/api/audio/transcriptions", {"asset_id": asset_id, "model": "oa"})
     call = [r for r in fake.requests if r["path"] == "/v1/audio/transcriptions"][-1]
     assert call["body"]["model"] == "whisper-1"  # none chosen: the first listed
     assert await usage_rows(hub, task["id"]) == [
-        ("transcription", "oa", "whisper-1", "audio_seconds", 2.5)
+        ("transcription", "oa", "whisper-1", "audio_seconds", 3.0)
     ]
 
 

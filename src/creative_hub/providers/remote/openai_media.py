@@ -249,4 +249,16 @@ class OpenAITranscriber:
             duration=duration,
             segments=segments,
             model=model,
+            billed=_billed(reply.get("usage")),
         )
+
+
+def _billed(usage: Any) -> dict[str, float]:
+    """A transcription's `usage`: {type: "duration", seconds} or {type: "tokens", ...}."""
+    if not isinstance(usage, dict):
+        return {}
+    if usage.get("type") == "duration" and isinstance(usage.get("seconds"), int | float):
+        return {"audio_seconds": float(usage["seconds"])}
+    if usage.get("type") == "tokens" and isinstance(usage.get("total_tokens"), int):
+        return {"tokens": float(usage["total_tokens"])}
+    return {}
