@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import httpx
 import jwt
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import delete, update
 
@@ -235,3 +236,23 @@ async def test_a_disabled_user_cannot_sign_in_or_use_old_tokens(
     assert_error(await _login(client, "sam"), 403, "account_disabled")
     # The wrong password still says only "wrong".
     assert_error(await _login(client, "sam", "wrong-password"), 401, "invalid_credentials")
+
+
+def test_a_remembered_token_still_expires_and_still_needs_the_right_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    key = "k" * 48
+    token = security.create_access_token(uuid.uuid4(), key, ttl_seconds=60)
+    claims = security.decode_access_token(token, key)
+    assert claims is not None
+    assert security.decode_access_token(token, key) == claims  # from the cache now
+    assert security.decode_access_token(token, "another-key" * 4) is None
+
+    class Later:
+        @staticmethod
+        def time() -> float:
+            return float(claims["exp"]) + 1
+
+    monkeypatch.setattr(security, "time", Later)
+    with pytest.raises(security.AccessTokenExpired):
+        security.decode_access_token(token, key)

@@ -77,3 +77,60 @@ async def test_a_change_through_the_api_shows_in_the_next_read(client: httpx.Asy
     assert r.status_code == 200, r.text
     me = await client.get("/api/auth/me", headers=user["headers"])
     assert me.json()["username"] == "newname"
+
+
+@contextmanager
+def _session_selects(app: FastAPI) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "FROM web_sessions" in statement:
+            seen.append(statement)
+
+    engine = app.state.runtime.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+async def _browser(client: httpx.AsyncClient, username: str) -> dict[str, str]:
+    r = await client.post(
+        "/api/auth/session", json={"username": username, "password": "s3cret-pass"}
+    )
+    assert r.status_code == 200, r.text
+    client.cookies.clear()
+    return {
+        "Cookie": f"ch_session={r.cookies['ch_session']}",
+        "X-CSRF-Token": r.json()["csrf_token"],
+    }
+
+
+async def test_a_browser_session_is_read_once_and_a_sign_out_applies_at_once(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    await register(client, "cachedsession")
+    browser = await _browser(client, "cachedsession")
+    assert (await client.get("/api/auth/me", headers=browser)).status_code == 200
+    with _session_selects(app) as selects:
+        for _ in range(3):
+            assert (await client.get("/api/tasks", headers=browser)).status_code == 200
+    assert selects == []
+    assert (await client.delete("/api/auth/session", headers=browser)).status_code == 204
+    assert_error(await client.get("/api/auth/me", headers=browser), 401, "session_expired")
+
+
+async def test_a_password_change_ends_other_browsers_at_once(
+    client: httpx.AsyncClient,
+) -> None:
+    user = await register(client, "cachedpw")
+    here, there = await _browser(client, "cachedpw"), await _browser(client, "cachedpw")
+    assert (await client.get("/api/auth/me", headers=there)).status_code == 200  # cached now
+    r = await client.patch(
+        "/api/auth/me",
+        json={"current_password": user["password"], "new_password": "another-pass-1"},
+        headers=here,
+    )
+    assert r.status_code == 200, r.text
+    assert_error(await client.get("/api/auth/me", headers=there), 401, "session_expired")

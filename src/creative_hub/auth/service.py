@@ -219,10 +219,19 @@ class AuthService:
         return Credential(await self._active_user(user_id), "access_token")
 
     async def user_for_session(self, session_token: str) -> Credential | None:
-        row = await self.web_sessions.by_hash(security.digest(session_token))
-        if row is None or as_utc(row.expires_at) <= utcnow():
+        token_hash = security.digest(session_token)
+        seen = self.user_cache.session(token_hash) if self.user_cache else None
+        if seen is None:
+            row = await self.web_sessions.by_hash(token_hash)
+            if row is None:
+                return None
+            seen = row.user_id, as_utc(row.expires_at)
+            if self.user_cache is not None:
+                self.user_cache.put_session(token_hash, *seen)
+        user_id, expires_at = seen
+        if expires_at <= utcnow():
             return None
-        user = await self._user(row.user_id)
+        user = await self._user(user_id)
         if user is None or not user.is_active:
             return None
         return Credential(user, "session", session_token)
