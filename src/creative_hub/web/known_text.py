@@ -101,6 +101,11 @@ EXACT: tuple[str, ...] = (
 TEMPLATES: tuple[str, ...] = (
     N_("No voice {0}. Voices: {1}."),
     N_("The {0} step failed."),
+    N_(
+        "The Whisper model {0} understands English only, not {1}. Available: en. "
+        "Choose English, or ask an administrator for a multilingual Whisper model."
+    ),
+    N_("Whisper {0} does not know {1}. Available: {2}."),
     N_("{0} transcribes {1} only, not {2}."),
     N_("{0} makes images from {1} to {2}; {3} is outside that."),
     N_("The file is larger than the {0} upload limit."),

@@ -115,8 +115,8 @@ class LocalTranscriber:
                 raise ProviderError(
                     "language_unsupported",
                     f"The Whisper model {model.id} understands English only, not {language!r}. "
-                    "Available: en. For other languages set CREATIVE_HUB_WHISPER_MODEL_PATH "
-                    "to a multilingual Whisper model folder.",
+                    "Available: en. Choose English, or ask an administrator for a "
+                    "multilingual Whisper model.",
                 )
             return "en"
         if not language:
