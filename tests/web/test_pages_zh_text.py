@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import html
 import re
+from types import SimpleNamespace
 from typing import Any
 
 import httpx
@@ -14,7 +15,7 @@ from fastapi import FastAPI
 
 from creative_hub.models.enums import TaskType
 from creative_hub.tasks.registry import HandlerRegistry, JobContext, JobResult, default_registry
-from creative_hub.web import known_text
+from creative_hub.web import feature_forms, known_text
 from tests.support.api import wait_for_status
 from tests.support.tasks import create_task
 
@@ -165,3 +166,10 @@ def test_unknown_text_is_shown_as_it_is() -> None:
     )
     assert known_text.localize("en", "Image 2 of 4") == "Image 2 of 4"
     assert known_text.option_label("en", "ocean_waves") == "ocean waves"
+
+
+def test_a_picked_file_without_a_prompt_is_named_in_the_page_language() -> None:
+    zh: Any = SimpleNamespace(state=SimpleNamespace(locale="zh"))  # what locale_of reads
+    assert feature_forms._media_label(zh, TaskType.music, {"mood": "calm"}) == "平静"
+    assert feature_forms._media_label(zh, TaskType.sound_effect, {}) == "音效"
+    assert feature_forms._media_label(zh, TaskType.speech, {"text": "hi"}) == "hi"

@@ -61,7 +61,7 @@ async def _choices(request: Request, user: User, tasks: TaskService, tool: str) 
     if tool == "speech":
         choices["voices"] = (await endpoints.voices(request, user)).items
     if tool == "mix":
-        choices["media"] = await feature_forms.recent_media(tasks, user, MIXABLE)
+        choices["media"] = await feature_forms.recent_media(request, tasks, user, MIXABLE)
     return choices
 
 

@@ -45,11 +45,11 @@ async def _choices(request: Request, user: User, tasks: TaskService, mode: str) 
     choices: dict[str, Any] = {"mode": mode, "modes": MODES, "sizes": sizes, "motions": MOTIONS}
     if mode == "image":
         images = (TaskType.image_generation, TaskType.image_upscale)
-        choices["media"] = await feature_forms.recent_media(tasks, user, images)
+        choices["media"] = await feature_forms.recent_media(request, tasks, user, images)
     elif mode == "compose":
         visual_types = (TaskType.image_generation, TaskType.image_upscale, *VIDEO_TYPES)
-        choices["media"] = await feature_forms.recent_media(tasks, user, visual_types)
-        choices["sounds"] = await feature_forms.recent_media(tasks, user, AUDIO_TYPES)
+        choices["media"] = await feature_forms.recent_media(request, tasks, user, visual_types)
+        choices["sounds"] = await feature_forms.recent_media(request, tasks, user, AUDIO_TYPES)
     return choices
 
 

@@ -22,6 +22,7 @@ from creative_hub.tasks.repository import TaskFilters
 from creative_hub.tasks.schemas import TaskRead
 from creative_hub.tasks.service import TaskService
 from creative_hub.web import known_text
+from creative_hub.web.known_text import N_
 from creative_hub.web.render import _, locale_of
 
 M = TypeVar("M", bound=BaseModel)
@@ -125,8 +126,35 @@ class Media:
     label: str
 
 
+# A picked file's label when its task had no prompt or text (the same names as History's).
+_TYPE_NAMES = {
+    TaskType.image_generation: N_("Image"),
+    TaskType.image_upscale: N_("Upscale"),
+    TaskType.text_to_video: N_("Text to video"),
+    TaskType.image_to_video: N_("Image to video"),
+    TaskType.video_compose: N_("Video composition"),
+    TaskType.speech: N_("Speech"),
+    TaskType.music: N_("Music"),
+    TaskType.sound_effect: N_("Sound effect"),
+    TaskType.audio_mix: N_("Audio mix"),
+}
+
+
+def _media_label(request: Request, task_type: TaskType, data: dict[str, Any]) -> str:
+    said = str(data.get("prompt") or data.get("text") or "")[:80]
+    if said:
+        return said
+    if data.get("mood"):
+        return known_text.option_label(locale_of(request), str(data["mood"]))
+    return _(request, _TYPE_NAMES.get(task_type, task_type.value.replace("_", " ")))
+
+
 async def recent_media(
-    tasks: TaskService, user: User, types: tuple[TaskType, ...], limit: int = 24
+    request: Request,
+    tasks: TaskService,
+    user: User,
+    types: tuple[TaskType, ...],
+    limit: int = 24,
 ) -> list[Media]:
     """The images, clips and sounds of the user's latest succeeded tasks of these types."""
     filters = TaskFilters(task_types=types, status=TaskStatus.succeeded)
@@ -134,8 +162,7 @@ async def recent_media(
     found: list[Media] = []
     for task in rows:
         data, out = task.input_data, task.output_data or {}
-        label = str(data.get("prompt") or data.get("text") or data.get("mood") or "")[:80]
-        label = label or task.task_type.value.replace("_", " ")
+        label = _media_label(request, task.task_type, data)
         for image in out.get("images", []):
             found.append(
                 Media(image["asset_id"], "image", image["url"], image.get("thumbnail_url"), label)
