@@ -17,7 +17,7 @@ from creative_hub.kit.errors import BadRequest, Conflict, NotFound, Unauthorized
 from creative_hub.kit.sse import follow
 from creative_hub.models.enums import TaskStatus, TaskType
 from creative_hub.tasks.repository import TaskFilters, TaskRepository
-from creative_hub.tasks.schemas import TaskPage, TaskRead, TaskStats, task_page_response
+from creative_hub.tasks.schemas import TaskPage, TaskRead, TaskStats, task_json_page_response
 from creative_hub.tasks.service import TaskService
 
 router = APIRouter(prefix="/api/tasks", tags=["history"])
@@ -62,8 +62,8 @@ async def list_tasks(
         created_before=created_before,
         workflow_id=workflow_id,
     )
-    rows, next_cursor = await service.list(user, filters, limit=limit, cursor=cursor)
-    return task_page_response(rows, next_cursor)
+    items, next_cursor = await service.list_json(user, filters, limit=limit, cursor=cursor)
+    return task_json_page_response(items, next_cursor)
 
 
 @router.get("/stats", response_model=TaskStats, responses=error_responses(Unauthorized))

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, Row, delete, func, select, tuple_, update
+from sqlalchemy import CursorResult, Row, Select, delete, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from creative_hub.kit.time import utcnow
 from creative_hub.models.enums import TaskStatus, TaskType
 from creative_hub.models.task import Task
 from creative_hub.models.task_count import TaskCount
+from creative_hub.tasks.page_json import task_json_column
 from creative_hub.tasks.search import search_condition
 from creative_hub.tasks.state import sources_of
 
@@ -66,7 +67,33 @@ class TaskRepository:
     ) -> Sequence[Row[Any]]:
         # Rows, not ORM objects (a page of 100 is built per request: the identity map
         # and instance state cost more than the query), without the search columns.
-        stmt = select(*_PAGE_COLUMNS).where(Task.user_id == user_id)
+        stmt = self._page_query(_PAGE_COLUMNS, user_id, filters, limit, after)
+        rows: Sequence[Row[Any]] = (await self.session.execute(stmt)).all()
+        return rows
+
+    async def page_json(
+        self,
+        user_id: uuid.UUID,
+        filters: TaskFilters,
+        *,
+        limit: int,
+        after: tuple[datetime, uuid.UUID] | None = None,
+    ) -> Sequence[Row[Any]]:
+        """The same page as (task as API JSON text, created_at, id) rows (page_json.py)."""
+        columns = (task_json_column(self.session.get_bind().dialect), Task.created_at, Task.id)
+        stmt = self._page_query(columns, user_id, filters, limit, after)
+        rows: Sequence[Row[Any]] = (await self.session.execute(stmt)).all()
+        return rows
+
+    def _page_query(
+        self,
+        columns: Sequence[Any],
+        user_id: uuid.UUID,
+        filters: TaskFilters,
+        limit: int,
+        after: tuple[datetime, uuid.UUID] | None,
+    ) -> Select[Any]:
+        stmt = select(*columns).where(Task.user_id == user_id)
         if filters.task_type is not None:
             stmt = stmt.where(Task.task_type == filters.task_type)
         if filters.task_types:
@@ -86,7 +113,7 @@ class TaskRepository:
         if after is not None:
             stmt = stmt.where(tuple_(Task.created_at, Task.id) < tuple_(*after))
         stmt = stmt.order_by(Task.created_at.desc(), Task.id.desc()).limit(limit)
-        return (await self.session.execute(stmt)).all()
+        return stmt
 
     async def counts(self, user_id: uuid.UUID) -> list[tuple[TaskType, TaskStatus, int]]:
         # A few counter rows (kept by triggers), not a count over the whole history.

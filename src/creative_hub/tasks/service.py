@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Row
@@ -83,22 +84,30 @@ class TaskService:
     ) -> tuple[list[Row[Any]], str | None]:
         """A page of the user's tasks as rows of their columns (read them like a Task)."""
         after = decode_cursor(cursor) if cursor else None
-        filters = TaskFilters(
-            task_type=filters.task_type,
-            status=filters.status,
-            q=filters.q.strip() if filters.q else None,
-            created_after=as_utc(filters.created_after) if filters.created_after else None,
-            created_before=as_utc(filters.created_before) if filters.created_before else None,
-            workflow_id=filters.workflow_id,
-            task_types=filters.task_types,
+        rows = list(
+            await self.repo.page(user.id, _normalized(filters), limit=limit + 1, after=after)
         )
-        rows = list(await self.repo.page(user.id, filters, limit=limit + 1, after=after))
         next_cursor = None
         if len(rows) > limit:
             rows = rows[:limit]
             last = rows[-1]
             next_cursor = encode_cursor(last.created_at, last.id)
         return rows, next_cursor
+
+    async def list_json(
+        self, user: User, filters: TaskFilters, *, limit: int, cursor: str | None
+    ) -> tuple[Sequence[str], str | None]:
+        """The same page as list(), each task already the API's JSON (tasks/page_json.py)."""
+        after = decode_cursor(cursor) if cursor else None
+        rows = await self.repo.page_json(
+            user.id, _normalized(filters), limit=limit + 1, after=after
+        )
+        next_cursor = None
+        if len(rows) > limit:
+            rows = rows[:limit]
+            last = rows[-1]
+            next_cursor = encode_cursor(last.created_at, last.id)
+        return [row[0] for row in rows], next_cursor
 
     async def stats(self, user: User) -> TaskStats:
         by_status: dict[str, int] = {s.value: 0 for s in TaskStatus}
@@ -174,3 +183,15 @@ class TaskService:
             after_commit(self.session, signal)
         await assets_service.delete_for_task(self.session, self.store, task_id)
         await self.repo.delete(task_id)
+
+
+def _normalized(filters: TaskFilters) -> TaskFilters:
+    return TaskFilters(
+        task_type=filters.task_type,
+        status=filters.status,
+        q=filters.q.strip() if filters.q else None,
+        created_after=as_utc(filters.created_after) if filters.created_after else None,
+        created_before=as_utc(filters.created_before) if filters.created_before else None,
+        workflow_id=filters.workflow_id,
+        task_types=filters.task_types,
+    )

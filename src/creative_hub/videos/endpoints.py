@@ -20,7 +20,7 @@ from creative_hub.providers.base import Capability
 from creative_hub.providers.listing import ModelList, model_list
 from creative_hub.tasks.endpoints import TaskServiceDep
 from creative_hub.tasks.repository import TaskFilters
-from creative_hub.tasks.schemas import TaskPage, TaskRead, task_page_response
+from creative_hub.tasks.schemas import TaskPage, TaskRead, task_json_page_response
 from creative_hub.videos import schemas, service
 
 router = APIRouter(prefix="/api/videos", tags=["videos"])
@@ -96,8 +96,8 @@ async def gallery(
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
     filters = TaskFilters(task_types=VIDEO_TYPES, status=TaskStatus.succeeded, q=q)
-    rows, next_cursor = await tasks.list(user, filters, limit=limit, cursor=cursor)
-    return task_page_response(rows, next_cursor)
+    items, next_cursor = await tasks.list_json(user, filters, limit=limit, cursor=cursor)
+    return task_json_page_response(items, next_cursor)
 
 
 @router.get("/models", response_model=ModelList, responses=error_responses(Unauthorized))
