@@ -140,9 +140,7 @@ class LocalSpeechSynthesizer:
         async with self._piper.slots:
             for sentence in sentences:
                 try:
-                    samples = await cpu.run(
-                        speak_sentence, voice, sentence.text, length_scale
-                    )
+                    samples = await cpu.run(speak_sentence, voice, sentence.text, length_scale)
                 except Exception as exc:
                     raise ProviderError(
                         "synthesis_failed", f"Piper failed on {sentence.text[:60]!r}: {exc}"
