@@ -16,11 +16,12 @@ from tests.support.api import assert_error, register
 
 
 @contextmanager
-def _user_selects(app: FastAPI) -> Iterator[list[str]]:
+def _selects_from(app: FastAPI, table: str) -> Iterator[list[str]]:
+    """Every SELECT on `table` the app runs inside the block."""
     seen: list[str] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT") and "FROM users" in statement:
+        if statement.lstrip().upper().startswith("SELECT") and f"FROM {table}" in statement:
             seen.append(statement)
 
     engine = app.state.runtime.engine.sync_engine
@@ -36,7 +37,7 @@ async def test_a_known_user_is_not_read_again_on_each_request(
 ) -> None:
     user = await register(client)
     assert (await client.get("/api/auth/me", headers=user["headers"])).status_code == 200
-    with _user_selects(app) as selects:
+    with _selects_from(app, "users") as selects:
         for _ in range(3):
             r = await client.get("/api/tasks", headers=user["headers"])
             assert r.status_code == 200
@@ -79,22 +80,6 @@ async def test_a_change_through_the_api_shows_in_the_next_read(client: httpx.Asy
     assert me.json()["username"] == "newname"
 
 
-@contextmanager
-def _session_selects(app: FastAPI) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if "FROM web_sessions" in statement:
-            seen.append(statement)
-
-    engine = app.state.runtime.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
 async def _browser(client: httpx.AsyncClient, username: str) -> dict[str, str]:
     r = await client.post(
         "/api/auth/session", json={"username": username, "password": "s3cret-pass"}
@@ -113,7 +98,7 @@ async def test_a_browser_session_is_read_once_and_a_sign_out_applies_at_once(
     await register(client, "cachedsession")
     browser = await _browser(client, "cachedsession")
     assert (await client.get("/api/auth/me", headers=browser)).status_code == 200
-    with _session_selects(app) as selects:
+    with _selects_from(app, "web_sessions") as selects:
         for _ in range(3):
             assert (await client.get("/api/tasks", headers=browser)).status_code == 200
     assert selects == []

@@ -10,6 +10,7 @@ it to TaskRead field by field.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import (
@@ -51,6 +52,22 @@ def _sqlite_time(column: Any) -> ColumnElement[Any]:
     return func.replace(raw, " ", "T").op("||")(literal("Z"))
 
 
+# TaskRead's fields, in its order. A field a dialect does not convert is its column as is.
+_FIELDS = (
+    "id", "task_type", "status", "progress", "progress_message", "input_data", "output_data",
+    "output_urls", "provider", "model", "attempts", "cancel_requested", "workflow_id",
+    "created_at", "started_at", "finished_at", "error",
+)  # fmt: skip
+
+
+def _object(build: Callable[..., ColumnElement[Any]], values: dict[str, Any]) -> ColumnElement[Any]:
+    """build('id', <id>, 'task_type', <type>, ...) over every field, in order."""
+    pairs: list[Any] = []
+    for name in _FIELDS:
+        pairs += [name, values[name] if name in values else _t[name]]
+    return build(*pairs)
+
+
 def _sqlite() -> ColumnElement[Any]:
     as_json = func.json  # marks text as JSON, so json_object embeds it, not quotes it
     urls = _raw(_t.output_urls)
@@ -61,41 +78,30 @@ def _sqlite() -> ColumnElement[Any]:
         ),
         else_=literal("null"),
     )
-    return func.json_object(
-        "id",
-        _sqlite_uuid(_t.id),
-        "task_type",
-        _raw(_t.task_type),
-        "status",
-        _raw(_t.status),
-        "progress",
-        _t.progress,
-        "progress_message",
-        _t.progress_message,
-        "input_data",
-        as_json(_raw(_t.input_data)),
-        "output_data",
-        as_json(func.coalesce(_raw(_t.output_data), "null")),
-        "output_urls",
-        as_json(case((urls.is_(None), "[]"), (urls == "null", "[]"), else_=urls)),
-        "provider",
-        _t.provider,
-        "model",
-        _t.model,
-        "attempts",
-        _t.attempts,
-        "cancel_requested",
-        as_json(case((_t.cancel_requested, "true"), else_="false")),
-        "workflow_id",
-        case((_t.workflow_id.is_(None), None), else_=_sqlite_uuid(_t.workflow_id)),
-        "created_at",
-        _sqlite_time(_t.created_at),
-        "started_at",
-        case((_t.started_at.is_(None), None), else_=_sqlite_time(_t.started_at)),
-        "finished_at",
-        case((_t.finished_at.is_(None), None), else_=_sqlite_time(_t.finished_at)),
-        "error",
-        as_json(error),
+
+    def time_or_null(column: Any) -> ColumnElement[Any]:
+        return case((column.is_(None), None), else_=_sqlite_time(column))
+
+    return _object(
+        func.json_object,
+        {
+            "id": _sqlite_uuid(_t.id),
+            "task_type": _raw(_t.task_type),
+            "status": _raw(_t.status),
+            "input_data": as_json(_raw(_t.input_data)),
+            "output_data": as_json(func.coalesce(_raw(_t.output_data), "null")),
+            "output_urls": as_json(
+                case((urls.is_(None), "[]"), (urls == "null", "[]"), else_=urls)
+            ),
+            "cancel_requested": as_json(case((_t.cancel_requested, "true"), else_="false")),
+            "workflow_id": case(
+                (_t.workflow_id.is_(None), None), else_=_sqlite_uuid(_t.workflow_id)
+            ),
+            "created_at": _sqlite_time(_t.created_at),
+            "started_at": time_or_null(_t.started_at),
+            "finished_at": time_or_null(_t.finished_at),
+            "error": as_json(error),
+        },
     )
 
 
@@ -114,41 +120,17 @@ def _postgres() -> ColumnElement[Any]:
         ),
     )
     empty = func.jsonb_build_array()
-    return func.json_build_object(
-        "id",
-        _t.id,
-        "task_type",
-        _t.task_type,
-        "status",
-        _t.status,
-        "progress",
-        _t.progress,
-        "progress_message",
-        _t.progress_message,
-        "input_data",
-        _t.input_data,
-        "output_data",
-        _t.output_data,
-        "output_urls",
-        case((urls.is_(None), empty), (func.jsonb_typeof(urls) == "null", empty), else_=urls),
-        "provider",
-        _t.provider,
-        "model",
-        _t.model,
-        "attempts",
-        _t.attempts,
-        "cancel_requested",
-        _t.cancel_requested,
-        "workflow_id",
-        _t.workflow_id,
-        "created_at",
-        _postgres_time(_t.created_at),
-        "started_at",
-        _postgres_time(_t.started_at),
-        "finished_at",
-        _postgres_time(_t.finished_at),
-        "error",
-        error,
+    return _object(
+        func.json_build_object,
+        {
+            "output_urls": case(
+                (urls.is_(None), empty), (func.jsonb_typeof(urls) == "null", empty), else_=urls
+            ),
+            "created_at": _postgres_time(_t.created_at),
+            "started_at": _postgres_time(_t.started_at),
+            "finished_at": _postgres_time(_t.finished_at),
+            "error": error,
+        },
     )
 
 
