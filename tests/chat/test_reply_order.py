@@ -148,3 +148,34 @@ async def test_a_conversation_deleted_before_the_save_ends_the_reply_with_a_clea
     )
     assert_error(r, 409, "not_saved")
     assert await _saved_messages(app) == 0
+
+
+async def test_leaving_before_the_first_token_keeps_the_message_and_a_stopped_reply(
+    app: FastAPI, live_server: str
+) -> None:
+    async def nothing() -> None:
+        return None
+
+    provider = GatedText(nothing)  # never lets a token out
+    _install(app, provider)
+    async with httpx.AsyncClient(base_url=live_server, timeout=30) as client:
+        me = await register(client)
+        convo = await _start(client, me)
+        url = f"/api/chat/conversations/{convo}/messages"
+        async with client.stream(
+            "POST", url, json={"content": "Hello?"}, headers=me["headers"]
+        ) as r:
+            lines = r.aiter_lines()
+            assert await anext(lines) == "event: start"
+            await provider.called.wait()
+        # Leaving the block closed the connection before any token came.
+        for _ in range(100):
+            got = await client.get(f"/api/chat/conversations/{convo}", headers=me["headers"])
+            messages = got.json()["messages"]
+            if len(messages) == 2 and messages[1]["status"] != "streaming":
+                break
+            await asyncio.sleep(0.05)
+    assert [(m["role"], m["status"], m["content"]) for m in messages] == [
+        ("user", "complete", "Hello?"),
+        ("assistant", "stopped", ""),
+    ]
