@@ -44,11 +44,13 @@ class FakeAnthropic:
     hold_after: int | None = None
     release: asyncio.Event = field(default_factory=asyncio.Event)
     stream_closed_early: bool = False
+    # False: no GET /v1/models route at all (a server that lists no models answers 404).
+    lists_models: bool = True
 
     def app(self) -> Starlette:
         return Starlette(
             routes=[
-                Route("/v1/models", self.models, methods=["GET"]),
+                *([Route("/v1/models", self.models, methods=["GET"])] if self.lists_models else []),
                 Route("/v1/messages", self.messages, methods=["POST"]),
             ]
         )

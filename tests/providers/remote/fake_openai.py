@@ -83,11 +83,13 @@ class FakeOpenAI:
     # a last chunk finishing with it, e.g. content_filter).
     error_after: int | None = None
     finish_reason: str | None = None
+    # False: no GET /v1/models route at all (a server that lists no models answers 404).
+    lists_models: bool = True
 
     def app(self) -> Starlette:
         return Starlette(
             routes=[
-                Route("/v1/models", self.models, methods=["GET"]),
+                *([Route("/v1/models", self.models, methods=["GET"])] if self.lists_models else []),
                 Route("/v1/chat/completions", self.chat, methods=["POST"]),
                 Route("/v1/images/generations", self.images, methods=["POST"]),
                 Route("/v1/audio/speech", self.speech, methods=["POST"]),

@@ -51,8 +51,7 @@ async def list_models(connection: Connection) -> ModelsByCapability:
 
 
 async def check(connection: Connection) -> str:
-    models = await connection.refresh_models()
-    return f"{len(models.get(Capability.text, []))} models"
+    return await connection.check_models("v1/models", {"limit": 1})
 
 
 def to_messages(request_messages: Any) -> tuple[str, list[dict[str, str]]]:

@@ -25,7 +25,12 @@ import structlog
 from creative_hub.events.base import EventBus
 from creative_hub.providers.base import Capability, ModelInfo, Provider, ProviderError, ProviderInfo
 from creative_hub.providers.remote.circuit import CircuitBreaker, Health
-from creative_hub.providers.remote.http import ErrorClassifier, HttpPolicy, ProviderHttp
+from creative_hub.providers.remote.http import (
+    ErrorClassifier,
+    HttpPolicy,
+    HttpStatusError,
+    ProviderHttp,
+)
 from creative_hub.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -165,7 +170,7 @@ class Connection:
 
     # -- models -------------------------------------------------------------------------
 
-    def _configured_models(self) -> ModelsByCapability | None:
+    def configured_models(self) -> ModelsByCapability | None:
         """settings.models = {"text": ["id", ...], ...} replaces the provider's list."""
         raw = self.config.setting("models")
         if not isinstance(raw, dict):
@@ -180,7 +185,7 @@ class Connection:
         """Cached; empty until the first fetch (requests then accept any model id). The
         model named in settings (`default_models: {"text": "id"}`) comes first: it is what
         a request without a model gets."""
-        configured = self._configured_models()
+        configured = self.configured_models()
         source = configured if configured is not None else (self._models or {})
         models = tuple(source.get(capability, ()))
         default = (self.config.setting("default_models") or {}).get(capability.value)
@@ -190,15 +195,15 @@ class Connection:
         return models
 
     def models_stale(self) -> bool:
-        if self._configured_models() is not None or self.spec.list_models is None:
+        if self.configured_models() is not None or self.spec.list_models is None:
             return False
         # After a failure, try again sooner than the TTL, but not on every poll.
         wait = self.models_ttl if self._models is not None else min(self.models_ttl, 60.0)
         return self._models_at == 0.0 or time.monotonic() - self._models_at > wait
 
     async def refresh_models(self) -> ModelsByCapability:
-        if self.spec.list_models is None or self._configured_models() is not None:
-            return self._configured_models() or {}
+        if self.spec.list_models is None or self.configured_models() is not None:
+            return self.configured_models() or {}
         try:
             models = await self.spec.list_models(self)
         except ProviderError as exc:
@@ -208,6 +213,25 @@ class Connection:
             raise
         self._models, self._models_at, self.models_error = models, time.monotonic(), None
         return models
+
+    async def check_models(self, path: str, params: Mapping[str, Any] | None = None) -> str:
+        """The "check connection" of a kind listing models at `path`: always one call to
+        the server, so a provider that is down or refuses the key fails the check even
+        when the admin configured `models`. With configured models, any 2xx answer, or a
+        404 (the server has no model list, which is why they were configured), means it
+        is reachable; 401/403 and connection failures still fail as they would anywhere."""
+        configured = self.configured_models()
+        if configured is None:
+            models = await self.refresh_models()
+            return f"{sum(len(v) for v in models.values())} models"
+        count = sum(len(v) for v in configured.values())
+        try:
+            await self.http.request("GET", path, params=dict(params or {}))
+        except HttpStatusError as exc:
+            if exc.status != 404:
+                raise
+            return f"reachable (no model list: HTTP 404); {count} configured models"
+        return f"reachable; {count} configured models"
 
     # -- helpers for adapters -----------------------------------------------------------
 

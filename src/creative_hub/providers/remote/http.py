@@ -70,6 +70,14 @@ class HttpPolicy:
     max_download_bytes: int = 512 * 1024 * 1024  # one output file (a long video fits)
 
 
+class HttpStatusError(ProviderError):
+    """A provider's non-2xx answer, with its HTTP status (e.g. "no such endpoint": 404)."""
+
+    def __init__(self, code: str, message: str, status: int) -> None:
+        super().__init__(code, message)
+        self.status = status
+
+
 class _Retry(Exception):
     """A failed attempt that may be retried; carries the error to raise if it is the last."""
 
@@ -422,13 +430,13 @@ class ProviderHttp:
         log.info("provider_retry", provider=self.name, attempt=state.attempt_number,
                  code=code, delay=round(delay, 3))  # fmt: skip
 
-    def _status_error(self, response: httpx.Response) -> ProviderError:
+    def _status_error(self, response: httpx.Response) -> HttpStatusError:
         message, kinds = provider_message(response)
+        status = response.status_code
         if self._classify is not None:
             custom = self._classify(response, message)
             if custom is not None:
-                return ProviderError(custom.code, self.redact(custom.message))
-        status = response.status_code
+                return HttpStatusError(custom.code, self.redact(custom.message), status)
         if any(marker in kinds for marker in _CONTENT_MARKERS):
             code = CONTENT_REJECTED
         elif status in (401, 403):
@@ -439,7 +447,8 @@ class ProviderHttp:
             code = PROVIDER_UNAVAILABLE
         else:
             code = PROVIDER_ERROR
-        return self.error(code, f"{message} (HTTP {status})")
+        error = self.error(code, f"{message} (HTTP {status})")
+        return HttpStatusError(error.code, error.message, status)
 
     def _transport_error(self, exc: httpx.HTTPError) -> ProviderError:
         if isinstance(exc, httpx.TimeoutException):

@@ -77,8 +77,7 @@ async def list_models(connection: Connection) -> ModelsByCapability:
 
 
 async def check(connection: Connection) -> str:
-    models = await connection.refresh_models()
-    return f"{sum(len(v) for v in models.values())} models"
+    return await connection.check_models("models")
 
 
 def max_tokens_field(connection: Connection) -> str:
