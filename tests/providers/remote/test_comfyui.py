@@ -317,3 +317,30 @@ async def test_audio_workflow_serves_sound_effects_too(
     wav = tmp_path / "effect.wav"
     wav.write_bytes(await fetch(hub, task["output_data"]["audio"]["url"]))
     assert probe(wav).duration == pytest.approx(1.5, abs=0.05)
+
+
+async def test_an_oversized_output_file_is_refused(
+    hub: Hub, comfy: tuple[ComfyUIServer, str]
+) -> None:
+    server, url = comfy
+    await add(hub, url, max_download_mb=1)
+    server.view_body = b"\x89PNG" + b"\x00" * (2 * 2**20)  # a runaway 2 MiB "image"
+
+    task = await hub.run("/api/images/generations", {**IMAGE, "model": "comfy/sd15"})
+
+    assert task["error"]["code"] == "provider_error", task
+    message = task["error"]["message"]
+    assert "larger than 1 MiB" in message and "max_download_mb" in message
+
+
+async def test_a_slow_output_file_passes_its_download_timeout(
+    hub: Hub, comfy: tuple[ComfyUIServer, str]
+) -> None:
+    server, url = comfy
+    await add(hub, url, download_timeout=0.3)  # the plain `timeout` is 5 s
+    server.view_delay = 2.0
+
+    task = await hub.run("/api/images/generations", {**IMAGE, "model": "comfy/sd15"})
+
+    assert task["error"]["code"] == "provider_unavailable", task
+    assert "no answer in time" in task["error"]["message"]

@@ -7,7 +7,8 @@ outputs from /history/{prompt_id} and fetch them with /view. The socket is opene
 the provider's breaker and retries; without one, the history is polled instead. A
 cancelled job deletes the prompt from /queue and calls /interrupt. Workflows and their
 input mapping come from settings (comfyui_workflow.py).
-Settings: workflows, poll_interval (1 s), generation_timeout (1800 s).
+Settings: workflows, poll_interval (1 s), generation_timeout (1800 s), download_timeout
+(300 s), max_download_mb (512).
 """
 
 from __future__ import annotations
@@ -203,8 +204,11 @@ class ComfyRun:
             )
 
     async def fetch(self, file: dict[str, str]) -> bytes:
-        response = await self.conn.http.request("GET", "view", params=file)
-        return response.content
+        """One output file through the download path: base URL's host only, capped at
+        max_download_mb, with its own download_timeout."""
+        url = httpx.URL("view", params=file)
+        timeout = float(self.conn.config.setting("download_timeout", 300))
+        return await self.conn.http.download(str(url), call_timeout=timeout)
 
 
 def _ws_transient(exc: Exception) -> bool:

@@ -291,7 +291,9 @@ class ProviderHttp:
         """The body, refused once it passes max_download_bytes (a runaway or hostile file)."""
         cap = self.policy.max_download_bytes
         too_big = self.error(
-            PROVIDER_ERROR, f"the output file is larger than {cap / 2**20:.3g} MiB."
+            PROVIDER_ERROR,
+            f"the output file is larger than {cap / 2**20:.3g} MiB "
+            "(the provider's max_download_mb); it was not fetched.",
         )
         length = response.headers.get("content-length", "")
         if length.isdigit() and int(length) > cap:

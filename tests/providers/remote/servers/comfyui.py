@@ -66,6 +66,10 @@ class ComfyUIServer:
     interrupts: list[dict[str, Any]] = field(default_factory=list)
     queue_deletes: list[str] = field(default_factory=list)
     prompts: list[dict[str, Any]] = field(default_factory=list)  # bodies POSTed to /prompt
+    # /view answers with these bytes instead of the file (a runaway output), and/or only
+    # after this many seconds (a slow download).
+    view_body: bytes | None = None
+    view_delay: float = 0.0
     _interrupted: asyncio.Event = field(default_factory=asyncio.Event)
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _counter: int = 0
@@ -332,6 +336,9 @@ class ComfyUIServer:
         body = self.files.get((kind, sub, name))
         if body is None:
             return Response(status_code=404)
+        if self.view_delay:
+            await asyncio.sleep(self.view_delay)
+        body = body if self.view_body is None else self.view_body
         return Response(
             body,
             headers={"Content-Disposition": f'filename="{name}"'},
