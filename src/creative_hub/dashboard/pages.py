@@ -9,6 +9,7 @@ from creative_hub.dashboard import service
 from creative_hub.dashboard.schemas import Dashboard
 from creative_hub.db.session import SessionDep
 from creative_hub.models.user import User
+from creative_hub.providers.remote.circuit import Health
 from creative_hub.tasks.service import TaskService
 from creative_hub.web.deps import PageUser
 from creative_hub.web.render import render
@@ -25,12 +26,19 @@ async def _dashboard(request: Request, session: SessionDep, user: User) -> Dashb
     return await service.build(session, tasks, runtime.providers, user)
 
 
+def unhealthy(request: Request, data: Dashboard) -> dict[str, Health]:
+    """Remote providers on the page whose circuit is not closed, with the details the JSON
+    carries only as a state: failures in a row, seconds until the next try, last error."""
+    shown = {p.name for p in data.providers if p.health not in (None, "closed")}
+    health: dict[str, Health] = request.app.state.runtime.remote.health()
+    return {name: h for name, h in health.items() if name in shown and not h.healthy}
+
+
 @router.get("/")
 async def dashboard_page(request: Request, user: PageUser, session: SessionDep) -> Response:
     data = await _dashboard(request, session, user)
-    return render(
-        request, "dashboard/index.html", {"nav": "dashboard", "d": data, "units": USAGE_UNITS}
-    )
+    context = {"nav": "dashboard", "d": data, "units": USAGE_UNITS}
+    return render(request, "dashboard/index.html", {**context, "health": unhealthy(request, data)})
 
 
 @router.get("/dashboard/activity")
