@@ -48,14 +48,13 @@ def _providers_table(page: str) -> str:
     return html.unescape(re.sub(r"\s+", " ", match.group(0)))
 
 
-async def test_an_open_circuit_shows_on_the_dashboard(
-    build_app: BuildApp,
-    protocol_server: StartServer,  # noqa: F811
-) -> None:
-    fake = FakeOpenAI()
-    base = await protocol_server(fake.app())
+async def _pages_after_failures(
+    build_app: BuildApp, base: str, fake: FakeOpenAI, cooldown: float
+) -> tuple[str, str, str, str]:
+    """The providers table before any failure must show no health note; after two 500s
+    (the circuit's threshold): (admin en, admin zh, member en, member zh)."""
     async with (
-        build_app(provider_circuit_failures=2) as app,
+        build_app(provider_circuit_failures=2, provider_circuit_cooldown_seconds=cooldown) as app,
         client_for(app) as admin,
         client_for(app) as member,
     ):
@@ -78,6 +77,18 @@ async def test_an_open_circuit_shows_on_the_dashboard(
         admin_zh = _providers_table((await admin.get("/", headers=ZH)).text)
         member_en = _providers_table((await member.get("/", headers=EN)).text)
         member_zh = _providers_table((await member.get("/", headers=ZH)).text)
+    return admin_en, admin_zh, member_en, member_zh
+
+
+async def test_an_open_circuit_shows_on_the_dashboard(
+    build_app: BuildApp,
+    protocol_server: StartServer,  # noqa: F811
+) -> None:
+    fake = FakeOpenAI()
+    base = await protocol_server(fake.app())
+    admin_en, admin_zh, member_en, member_zh = await _pages_after_failures(
+        build_app, base, fake, cooldown=30
+    )
 
     assert 'data-health="open"' in admin_en and 'data-health="open"' in member_en
     assert "Unhealthy" in admin_en
@@ -92,3 +103,20 @@ async def test_an_open_circuit_shows_on_the_dashboard(
     assert "它持续出错，稍后会自动重试。" in member_zh and "异常" in member_zh
     for page in (member_en, member_zh):
         assert "The server had an error" not in page
+
+
+async def test_a_half_open_circuit_says_it_is_trying_again(
+    build_app: BuildApp,
+    protocol_server: StartServer,  # noqa: F811
+) -> None:
+    fake = FakeOpenAI()
+    base = await protocol_server(fake.app())
+    # The cool-down is over at once: the next call would be the probe.
+    admin_en, admin_zh, member_en, _ = await _pages_after_failures(
+        build_app, base, fake, cooldown=0.001
+    )
+
+    assert 'data-health="half_open"' in admin_en and "Unhealthy" in admin_en
+    assert "2 failures in a row; trying again now." in admin_en
+    assert "连续失败 2 次；正在重试。" in admin_zh
+    assert "It keeps failing; it will be tried again shortly." in member_en
