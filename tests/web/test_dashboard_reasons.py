@@ -1,13 +1,15 @@
 """Why a provider is unavailable is the server's own English and may name its folders: the
-dashboard shows it to administrators, and a translated hint to everyone else."""
+dashboard (page and API) shows it to administrators, and a hint to everyone else."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import httpx
 
-from tests.support.api import BuildApp, client_for
+from creative_hub.dashboard.service import NOT_SET_UP
+from tests.support.api import BuildApp, client_for, register
 
 ZH = {"Accept": "text/html", "Accept-Language": "zh-CN"}
 
@@ -33,3 +35,20 @@ async def test_only_admins_see_the_reason(build_app: BuildApp, tmp_path: Path) -
     assert "no-whisper-here" in seen_by_admin
     assert "no-whisper-here" not in seen_by_member
     assert "此服务器尚未配置；管理员可以启用它。" in seen_by_member
+
+
+async def test_the_api_gives_the_reason_to_admins_only(build_app: BuildApp, tmp_path: Path) -> None:
+    nowhere = str(tmp_path / "no-whisper-here")
+    async with build_app(whisper_model_path=nowhere) as app, client_for(app) as client:
+        admin = await register(client, "chief")  # the first account is the administrator
+        member = await register(client, "worker")
+        as_admin = (await client.get("/api/dashboard", headers=admin["headers"])).json()
+        as_member = (await client.get("/api/dashboard", headers=member["headers"])).json()
+
+    def whisper(board: dict[str, Any]) -> dict[str, Any]:
+        return next(p for p in board["providers"] if p["capability"] == "transcription")
+
+    assert whisper(as_admin)["available"] is False and nowhere in whisper(as_admin)["reason"]
+    assert whisper(as_member)["available"] is False
+    assert whisper(as_member)["reason"] == NOT_SET_UP
+    assert "no-whisper-here" not in str(as_member)

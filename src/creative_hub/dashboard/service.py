@@ -25,7 +25,12 @@ def thumbnail_of(task: TaskLike) -> str | None:
     return url if isinstance(url, str) else None
 
 
-def provider_statuses(providers: ProviderRegistry) -> list[ProviderStatus]:
+# Why a provider is unavailable is the server's own text and may name its folders or
+# settings: administrators get it; everyone else, this.
+NOT_SET_UP = "Not set up on this server; an administrator can enable it."
+
+
+def provider_statuses(providers: ProviderRegistry, *, details: bool) -> list[ProviderStatus]:
     out = []
     for info in providers.describe():
         out.append(
@@ -36,7 +41,9 @@ def provider_statuses(providers: ProviderRegistry) -> list[ProviderStatus]:
                 neural=info.neural,
                 local=info.local,
                 available=info.available,
-                reason=info.unavailable_reason,
+                reason=(info.unavailable_reason if details else NOT_SET_UP)
+                if info.unavailable_reason
+                else None,
                 default=providers.default_name(info.capability) == info.name,
                 health=providers.health(info.name),
             )
@@ -62,6 +69,6 @@ async def build(
             RecentTask(task=TaskRead.from_model(t), thumbnail_url=thumbnail_of(t)) for t in recent
         ],
         running=[TaskRead.from_model(t) for t in running[:RUNNING]],
-        providers=provider_statuses(providers),
+        providers=provider_statuses(providers, details=user.is_superuser),
         usage=UsageSummary(**usage),
     )
