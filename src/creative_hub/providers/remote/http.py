@@ -314,7 +314,6 @@ class ProviderHttp:
         """A call that is not plain HTTP (ComfyUI's websocket) under the same rules: the
         breaker may refuse it, transient failures are retried with the same backoff, and
         a final one counts against the provider. Other errors are raised as they are."""
-        self._ensure_allowed()
 
         async def once() -> T:
             try:
@@ -325,16 +324,7 @@ class ProviderHttp:
                 message = f"{what} cannot be reached ({type(exc).__name__})."
                 raise _Retry(self.error(PROVIDER_UNAVAILABLE, message), None) from exc
 
-        try:
-            result: T = await self._retrying()(once)
-        except _Retry as exc:
-            self._record(exc.error)
-            raise exc.error from None
-        except BaseException:
-            self.breaker.release_probe()
-            raise
-        self.breaker.record_success()
-        return result
+        return await self._under_policy(once)
 
     # -- internals ------------------------------------------------------------------------
 
@@ -366,12 +356,17 @@ class ProviderHttp:
         kwargs: dict[str, Any],
         client: httpx.AsyncClient,
     ) -> httpx.Response:
+        async def once() -> httpx.Response:  # a coroutine function: tenacity awaits it
+            return await self._attempt(method, path, call_timeout, kwargs, client)
+
+        return await self._under_policy(once)
+
+    async def _under_policy(self, once: Callable[[], Awaitable[T]]) -> T:
+        """One call under the provider's rules: refused while the circuit is open, a
+        _Retry retried with backoff, a final failure counted (_record), success noted."""
         self._ensure_allowed()
-        retrying = self._retrying()
         try:
-            response: httpx.Response = await retrying(
-                self._attempt, method, path, call_timeout, kwargs, client
-            )
+            result: T = await self._retrying()(once)
         except _Retry as exc:
             self._record(exc.error)
             raise exc.error from None
@@ -382,7 +377,7 @@ class ProviderHttp:
             self.breaker.release_probe()
             raise
         self.breaker.record_success()
-        return response
+        return result
 
     async def _attempt(
         self,
