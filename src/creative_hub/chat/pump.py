@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
-from creative_hub.providers.base import ProviderError, TextGenerator, TextRequest, TextUsage
+from creative_hub.providers.base import TextGenerator, TextRequest, TextUsage
 
 _END = object()
 
@@ -29,9 +29,7 @@ class ReplyPump:
         try:
             async for piece in stream:
                 self._queue.put_nowait(piece)
-        except ProviderError as exc:
-            self._queue.put_nowait(exc)
-        except Exception as exc:  # a bug in an adapter: end the reply, keep the text
+        except Exception as exc:  # a ProviderError, or an adapter's bug: pieces() raises it
             self._queue.put_nowait(exc)
         finally:
             # Closing the generator tells an engine to stop generating now.
