@@ -57,11 +57,19 @@ async def build(
     stats = await tasks.stats(user)
     recent, _ = await tasks.list(user, TaskFilters(), limit=RECENT, cursor=None)
     running: list[TaskLike] = []
-    for status in (TaskStatus.running, TaskStatus.queued):
-        if not stats.by_status.get(status.value):
-            continue  # nothing to list: skip the query (the counts are exact)
-        rows, _ = await tasks.list(user, TaskFilters(status=status), limit=RUNNING, cursor=None)
-        running += rows
+    if stats.by_status.get(TaskStatus.running.value) or stats.by_status.get(
+        TaskStatus.queued.value
+    ):
+        # Queued first: a task that starts between the two reads is then seen twice
+        # (once dropped below), never missed; skipping a status by its count could miss it.
+        queued, _ = await tasks.list(
+            user, TaskFilters(status=TaskStatus.queued), limit=RUNNING, cursor=None
+        )
+        started, _ = await tasks.list(
+            user, TaskFilters(status=TaskStatus.running), limit=RUNNING, cursor=None
+        )
+        seen = {t.id for t in started}
+        running = [*started, *(t for t in queued if t.id not in seen)]
     usage = await usage_service.this_month(session, user.id)
     return Dashboard(
         stats=stats,

@@ -324,6 +324,8 @@ class TaskExecutor:
         orphaned; otherwise only those whose heartbeat went stale.
         """
         cutoff = None if all_running else stale_before(utcnow(), self.settings.task_stale_seconds)
+        # Any sweep (the one at start-up too) restarts the housekeeping clock.
+        self._last_reap = time.monotonic()
         recovered = 0
         async with self.sessionmaker() as session:
             repo = TaskRepository(session)
@@ -365,7 +367,6 @@ class TaskExecutor:
         """Called by the queue poller: reap tasks of dead workers now and then."""
         now = time.monotonic()
         if now - self._last_reap >= self.settings.task_stale_seconds / 2:
-            self._last_reap = now
             await self.recover(all_running=False)
 
     async def queued_ids(self, limit: int) -> list[uuid.UUID]:
