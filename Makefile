@@ -34,8 +34,12 @@ lint: ## ruff on src, tests and bench
 typecheck: ## mypy (strict) on the package
 	$(UV_RUN) mypy
 
-pytest: ## pytest; PYTEST_ARGS="-k name" to select (collecting no test is a failure)
-	@$(UV_RUN) pytest $(PYTEST_ARGS); rc=$$?; \
+# Two pytest processes (pytest-xdist): most tests wait on servers, browsers and
+# subprocesses, so two halve the wall time on two cores; more gained nothing here.
+PYTEST_WORKERS ?= 2
+
+pytest: ## pytest in PYTEST_WORKERS processes; PYTEST_ARGS="-k name" to select (collecting no test is a failure)
+	@$(UV_RUN) pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; \
 	exit $$rc
 
