@@ -25,6 +25,7 @@ from creative_hub.dashboard.endpoints import router as dashboard_router
 from creative_hub.dashboard.pages import router as dashboard_pages
 from creative_hub.images.endpoints import router as images_router
 from creative_hub.images.pages import router as images_pages
+from creative_hub.kit.gc_tuning import tune_garbage_collector
 from creative_hub.kit.handlers import install_error_handlers
 from creative_hub.kit.logging import configure_logging
 from creative_hub.kit.middleware import BodyLimitMiddleware, RequestContextMiddleware
@@ -71,8 +72,13 @@ OPENAPI_TAGS = [
 
 
 def create_app(
-    settings: Settings | None = None, *, handlers: HandlerRegistry | None = None
+    settings: Settings | None = None,
+    *,
+    handlers: HandlerRegistry | None = None,
+    tune_gc: bool = False,
 ) -> FastAPI:
+    """tune_gc: the served process's collector settings (kit/gc_tuning.py); not for tests,
+    which start hundreds of apps in one process."""
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.json_logs)
     configure_password_hashing(settings.argon2_time_cost, settings.argon2_memory_kib)
@@ -87,6 +93,8 @@ def create_app(
             await recover_interrupted(runtime)
         if settings.recover_on_start:
             await settle_interrupted(runtime)
+        if tune_gc:
+            tune_garbage_collector()
         try:
             yield
         finally:

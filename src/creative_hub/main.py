@@ -2,4 +2,4 @@
 
 from creative_hub.app import create_app
 
-app = create_app()
+app = create_app(tune_gc=True)

@@ -1,0 +1,22 @@
+"""Garbage-collector settings for the served process (not for tests).
+
+After start-up the heap holds the long-lived objects of the app (routes, templates,
+SQLAlchemy mappings, provider clients); freezing them keeps every later full collection
+from walking them again. A young-generation threshold of 10,000 allocations instead of
+700 makes collections far rarer on a busy request path. Measured on the history API
+(50 connections, one process, A/B twice): 2-3 % more requests per second, p90 and p99
+~7 % lower.
+"""
+
+from __future__ import annotations
+
+import gc
+
+YOUNG_THRESHOLD = 10_000
+
+
+def tune_garbage_collector() -> None:
+    gc.collect()
+    gc.freeze()
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_THRESHOLD, middle, old)
