@@ -3,6 +3,11 @@
 Targets (issue 4): submit latency p99 <= 50 ms; chat first token through the API <= 400 ms.
 
     .venv/bin/python -m bench.generation [--users 20] [--tasks-per-user 5] [--chats 10]
+    .venv/bin/python -m bench.generation --think-ms 1000   # users who type between submits
+
+By default each user submits its tasks back to back, all 20 starting together (a burst:
+submit latency is then mostly queueing behind the other 19); --think-ms spreads them out
+the way people submitting from the app do.
 
 Starts the real server (embedded defaults, a fresh SQLite file) as a subprocess, drives it
 over HTTP from this process and prints the figures; writes bench/results/generation.json.
@@ -13,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import random
 import shutil
 import statistics
 import time
@@ -60,13 +66,15 @@ async def wait_done(
 
 
 async def speech_load(
-    client: httpx.AsyncClient, users: list[dict[str, str]], per_user: int
+    client: httpx.AsyncClient, users: list[dict[str, str]], per_user: int, think_ms: int = 0
 ) -> dict[str, Any]:
     latencies: list[float] = []
     ids: list[tuple[dict[str, str], str]] = []
 
     async def user_loop(headers: dict[str, str]) -> None:
         for _ in range(per_user):
+            if think_ms:  # a person types the next text: uniform, half to 1.5 times think_ms
+                await asyncio.sleep(random.uniform(0.5, 1.5) * think_ms / 1000)
             start = time.perf_counter()
             r = await client.post("/api/audio/speech", json={"text": SENTENCE}, headers=headers)
             latencies.append((time.perf_counter() - start) * 1000)
@@ -84,6 +92,7 @@ async def speech_load(
     done = sum(1 for s in statuses.values() if s == "succeeded")
     return {
         "users": len(users),
+        "think_ms": think_ms,
         "tasks": len(ids),
         "submit_ms_p50": round(percentile(latencies, 50), 1),
         "submit_ms_p99": round(percentile(latencies, 99), 1),
@@ -141,7 +150,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             # Warm the speech engine so the figures are for a running service.
             r = await client.post("/api/audio/speech", json={"text": "Warm up."}, headers=users[0])
             await wait_done(client, users[0], [r.json()["id"]], timeout=300)
-            load = await speech_load(client, users, args.tasks_per_user)
+            load = await speech_load(client, users, args.tasks_per_user, args.think_ms)
             chat = await first_token(client, users[0], args.chats)
     finally:
         await asyncio.to_thread(stop_server_proc, server.proc)
@@ -153,6 +162,10 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--tasks-per-user", type=int, default=5)
     parser.add_argument("--chats", type=int, default=10)
+    parser.add_argument(
+        "--think-ms", type=int, default=0,
+        help="each user waits about this long before each submit (0: back to back)",
+    )  # fmt: skip
     args = parser.parse_args()
     results = asyncio.run(run(args))
     load, chat = results["speech_load"], results["chat"]

@@ -2,11 +2,15 @@
 
     .venv/bin/python -m bench.pages                 # 10k seeded tasks, SQLite, 20 users
     .venv/bin/python -m bench.pages --tasks 100000 --duration 15 --workers 2
+    .venv/bin/python -m bench.pages --think-ms 1000 --duration 20   # users who read pages
 
 A fresh SQLite database in bench/results/pages/ is seeded by bench/seed.py (the bench user
 is its first account, so an administrator), the real server runs in its own process
 group (bench/http_load.py), the browser session comes from POST /api/auth/session, and
-wrk loads each page with 20 connections (20 concurrent users) sending that cookie.
+wrk loads each page with 20 connections (20 concurrent users) sending that cookie: by
+default back to back (a saturation test: latency is then mostly queueing, 20 ÷ req/s);
+with --think-ms each user waits about that long between pages, as a person reading does
+(the load model of Locust and k6 virtual users); the latencies never include that wait.
 
 Figures printed (JSON): per page p50/p99/max and requests/s; the CSS and JavaScript a
 page loads, raw and as sent gzip-compressed (target <= 100 KB compressed).
@@ -114,14 +118,16 @@ def asset_bytes(server: Server, cookie: str, page: str = "/") -> dict[str, Any]:
     }
 
 
-def load_page(server: Server, path: str, cookie: str | None, duration: float) -> dict[str, Any]:
+def load_page(
+    server: Server, path: str, cookie: str | None, duration: float, think_ms: int = 0
+) -> dict[str, Any]:
     url = f"http://{HOST}:{server.port}{path}"
     cmd = [ensure_wrk(), "-t2", f"-c{USERS}", f"-d{max(1, round(duration))}s", "--latency",
            "--timeout", "30s", "-s", str(WRK_SCRIPT), "-H", "Accept: text/html"]  # fmt: skip
     if cookie:
         cmd += ["-H", f"Cookie: {cookie}"]
     cmd.append(url)
-    env = dict(os.environ, BENCH_TOKEN="")
+    env = dict(os.environ, BENCH_TOKEN="", BENCH_THINK_MS=str(think_ms))
     cpu_before, t0 = cpu_seconds(server.proc.pid), time.perf_counter()
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=duration + 120)
     wall = time.perf_counter() - t0
@@ -149,6 +155,10 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per page")
     parser.add_argument("--only", help="comma-separated page names")
     parser.add_argument("--workers", type=int, default=1, help="server processes (2+: Redis bus)")
+    parser.add_argument(
+        "--think-ms", type=int, default=0,
+        help="each user reads a page this long on average before the next (0: back to back)",
+    )  # fmt: skip
     args = parser.parse_args()
 
     WORK.mkdir(parents=True, exist_ok=True)
@@ -160,7 +170,7 @@ def main() -> None:
         cookie = browser_session(server)
         results: dict[str, Any] = {
             "backend": "sqlite", "workers": args.workers, "tasks": seeded.tasks, "users": USERS,
-            "duration_s": args.duration, "cpus": os.cpu_count(),
+            "duration_s": args.duration, "think_ms": args.think_ms, "cpus": os.cpu_count(),
             "loadavg_before": round(os.getloadavg()[0], 2), "pages": {},
         }  # fmt: skip
         only = set(args.only.split(",")) if args.only else None
@@ -172,7 +182,9 @@ def main() -> None:
             if status != expected:
                 raise RuntimeError(f"{path} answered {status}, expected {expected}")
             _ = load_page(server, path, cookie if signed_in else None, 2)  # warm-up
-            figures = load_page(server, path, cookie if signed_in else None, args.duration)
+            figures = load_page(
+                server, path, cookie if signed_in else None, args.duration, args.think_ms
+            )
             figures["meets_p99_target"] = figures["p99_ms"] <= TARGET_P99_MS
             results["pages"][name] = {"path": path, **figures}
             print(

@@ -6,6 +6,15 @@ if token ~= nil and #token > 0 then
   wrk.headers["Authorization"] = "Bearer " .. token
 end
 
+-- BENCH_THINK_MS: each connection is a user who reads for that long on average (uniform,
+-- half to one and a half times) before the next request; wrk's latencies exclude it.
+local think = tonumber(os.getenv("BENCH_THINK_MS") or "0")
+if think > 0 then
+  delay = function()
+    return math.random(math.floor(think / 2), math.floor(think * 3 / 2))
+  end
+end
+
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
