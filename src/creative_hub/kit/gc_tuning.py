@@ -5,9 +5,8 @@ SQLAlchemy mappings, provider clients); freezing them keeps every later full col
 from walking them again. A young-generation threshold of 10,000 allocations instead of
 700 makes collections far rarer on a busy request path. Before, a full collection paused
 a page for 130-160 ms about once in 300 requests; after, the slowest of 300 took 11 ms.
-On the history API
-(50 connections, one process, A/B twice): 2-3 % more requests per second, p90 and p99
-~7 % lower.
+On the history API (50 connections, one process, A/B twice): 2-3 % more requests per
+second, p90 and p99 ~7 % lower.
 """
 
 from __future__ import annotations
