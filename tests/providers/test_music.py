@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import struct
 from pathlib import Path
@@ -20,6 +19,7 @@ from creative_hub.providers.local.music.fluid import DEFAULT_SOUNDFONT
 from creative_hub.providers.local.music.midi import TICKS_PER_BEAT, midi_bytes
 from creative_hub.providers.local.music.moods import MOODS
 from creative_hub.settings import Settings
+from tests.support.processes import live_children
 
 RATE = 44100
 CEILING = 0.95 + 1 / 32768  # normalize's peak ceiling, plus one 16-bit step
@@ -243,22 +243,6 @@ async def test_disabling_fluidsynth_by_constructor(tmp_path: Path) -> None:
     assert result.info["renderer"] == "numpy"
 
 
-def _fluidsynth_children() -> list[int]:
-    mine = str(os.getpid())
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            cmd = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if stat.rsplit(")", 1)[1].split()[1] == mine and b"fluidsynth" in cmd:
-            found.append(int(entry.name))
-    return found
-
-
 async def _cancel_when_rendering(
     generator: LocalMusicGenerator, out_dir: Path, wait_for: str
 ) -> float:
@@ -287,7 +271,7 @@ async def test_cancelled_fluidsynth_render_kills_it_and_leaves_no_file(
 ) -> None:
     assert await _cancel_when_rendering(fluid, tmp_path, "FluidSynth") < 3.0
     assert listing(tmp_path) == []  # no WAV, no MIDI, no raw render
-    assert _fluidsynth_children() == []
+    assert live_children("fluidsynth") == []
 
 
 async def test_cancelled_numpy_render_stops_and_leaves_no_file(

@@ -32,12 +32,12 @@ from tests.providers.video_support import (
     band_db,
     content_shift,
     decoded_audio,
-    ffmpeg_children,
     frame_at,
     gray_frames,
     listing,
     top_level_boxes,
 )
+from tests.support.processes import live_children
 
 # -- image to video --------------------------------------------------------------------
 
@@ -290,7 +290,7 @@ async def test_cancelling_kills_ffmpeg_and_leaves_nothing(
         )
     )
     await asyncio.wait_for(progress.first.wait(), timeout=60)
-    assert ffmpeg_children(), "ffmpeg should be running"
+    assert live_children("ffmpeg"), "ffmpeg should be running"
     assert progress.fractions[0] < 0.9
     cancelled_at = time.perf_counter()
     task.cancel()
@@ -298,7 +298,7 @@ async def test_cancelling_kills_ffmpeg_and_leaves_nothing(
         await task
     # Promptly: the rest of the render would take many seconds.
     assert time.perf_counter() - cancelled_at < 3.0
-    assert ffmpeg_children() == []
+    assert live_children("ffmpeg") == []
     assert listing(tmp_path) == []
 
 

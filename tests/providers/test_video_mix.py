@@ -9,15 +9,10 @@ import numpy as np
 import pytest
 
 from creative_hub.providers.base import AudioTrack, ProviderError
-from creative_hub.providers.local.audio_io import read_wav, rms_dbfs, write_wav
+from creative_hub.providers.local.audio_io import read_wav, rms_dbfs
 from creative_hub.providers.local.ffmpeg import mix_audio
 from creative_hub.providers.local.media_probe import probe
-
-
-def tone(path: Path, freq: float, seconds: float, amplitude: float, rate: int = 22050) -> Path:
-    t = np.arange(int(seconds * rate)) / rate
-    write_wav(path, amplitude * np.sin(2 * np.pi * freq * t), rate)
-    return path
+from tests.providers.video_support import tone
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from pathlib import Path
 from typing import Any
 
@@ -124,20 +123,3 @@ def top_level_boxes(path: Path) -> list[tuple[str, int]]:
         boxes.append((kind, offset))
         offset += size
     return boxes
-
-
-def ffmpeg_children() -> list[int]:
-    """ffmpeg processes started by this test process (still running or unreaped)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        name = stat[stat.index("(") + 1 : stat.rindex(")")]
-        fields = stat[stat.rindex(")") + 2 :].split()
-        if name.startswith("ffmpeg") and int(fields[1]) == os.getpid() and fields[0] != "Z":
-            found.append(int(entry.name))
-    return found

@@ -3,7 +3,6 @@ provider (a local OpenAI-compatible fake); the key never reaches the page."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator
 
 import pytest
@@ -12,6 +11,7 @@ from playwright.async_api import Page, expect
 from tests.providers.remote.conftest import StartServer
 from tests.providers.remote.conftest import protocol_server as protocol_server
 from tests.providers.remote.fake_openai import API_KEY, FakeOpenAI
+from tests.support.processes import closed_port
 from tests.web.conftest import NewPage, Screenshot, sign_up
 
 
@@ -21,13 +21,6 @@ async def fake() -> AsyncIterator[FakeOpenAI]:
     yield server
     server.gate.set()
     server.release.set()
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
 
 
 async def test_an_administrator_manages_providers(

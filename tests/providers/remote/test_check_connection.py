@@ -4,7 +4,6 @@ model list (404) is reachable with the configured models. Against the local fake
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +12,7 @@ import pytest
 
 from tests.providers.remote import fake_anthropic, fake_openai
 from tests.providers.remote.conftest import Hub, StartServer
+from tests.support.processes import closed_port
 
 URL = "/api/admin/providers"
 
@@ -35,14 +35,6 @@ async def kind(request: pytest.FixtureRequest) -> AsyncIterator[Kind]:
         yield Kind("anthropic", fake_anthropic.API_KEY, "", server)
     server.gate.set()
     server.release.set()
-
-
-def closed_port() -> int:
-    """A loopback port nothing listens on (connections are refused)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-    return port
 
 
 async def check(hub: Hub, kind: Kind, base: str, key: str | None = None) -> dict[str, Any]:
