@@ -4,6 +4,7 @@ and the messages are still saved, shown and kept whatever the provider does."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -73,6 +74,36 @@ async def _start(client: httpx.AsyncClient, me: dict[str, Any]) -> str:
     return str(r.json()["id"])
 
 
+@contextlib.asynccontextmanager
+async def _reply_started(
+    client: httpx.AsyncClient, me: dict[str, Any], convo: str, content: str, provider: GatedText
+) -> AsyncIterator[AsyncIterator[str]]:
+    """The reply's SSE lines, once `start` has come and the provider has been called;
+    leaving the block closes the connection."""
+    url = f"/api/chat/conversations/{convo}/messages"
+    async with client.stream("POST", url, json={"content": content}, headers=me["headers"]) as r:
+        lines = r.aiter_lines()
+        assert await anext(lines) == "event: start"
+        await provider.called.wait()
+        yield lines
+
+
+async def _messages_when(
+    client: httpx.AsyncClient,
+    me: dict[str, Any],
+    convo: str,
+    ready: Callable[[list[dict[str, Any]]], bool],
+) -> list[dict[str, Any]]:
+    """The conversation's messages once `ready` holds for them (or after ~5 s)."""
+    for _ in range(100):
+        got = await client.get(f"/api/chat/conversations/{convo}", headers=me["headers"])
+        messages: list[dict[str, Any]] = got.json()["messages"]
+        if ready(messages):
+            break
+        await asyncio.sleep(0.05)
+    return messages
+
+
 async def test_the_provider_starts_first_and_the_messages_show_before_its_first_token(
     app: FastAPI, live_server: str
 ) -> None:
@@ -86,20 +117,9 @@ async def test_the_provider_starts_first_and_the_messages_show_before_its_first_
     async with httpx.AsyncClient(base_url=live_server, timeout=30) as client:
         me = await register(client)
         convo = await _start(client, me)
-        url = f"/api/chat/conversations/{convo}/messages"
-        async with client.stream(
-            "POST", url, json={"content": "Count."}, headers=me["headers"]
-        ) as r:
-            lines = r.aiter_lines()
-            assert await anext(lines) == "event: start"
-            await provider.called.wait()
+        async with _reply_started(client, me, convo, "Count.", provider) as lines:
             # A model that takes its time: the user's message is in the conversation anyway.
-            for _ in range(100):
-                got = await client.get(f"/api/chat/conversations/{convo}", headers=me["headers"])
-                if len(got.json()["messages"]) == 2:
-                    break
-                await asyncio.sleep(0.05)
-            messages = got.json()["messages"]
+            messages = await _messages_when(client, me, convo, lambda m: len(m) == 2)
             assert [(m["role"], m["status"]) for m in messages] == [
                 ("user", "complete"),
                 ("assistant", "streaming"),
@@ -161,20 +181,12 @@ async def test_leaving_before_the_first_token_keeps_the_message_and_a_stopped_re
     async with httpx.AsyncClient(base_url=live_server, timeout=30) as client:
         me = await register(client)
         convo = await _start(client, me)
-        url = f"/api/chat/conversations/{convo}/messages"
-        async with client.stream(
-            "POST", url, json={"content": "Hello?"}, headers=me["headers"]
-        ) as r:
-            lines = r.aiter_lines()
-            assert await anext(lines) == "event: start"
-            await provider.called.wait()
+        async with _reply_started(client, me, convo, "Hello?", provider):
+            pass
         # Leaving the block closed the connection before any token came.
-        for _ in range(100):
-            got = await client.get(f"/api/chat/conversations/{convo}", headers=me["headers"])
-            messages = got.json()["messages"]
-            if len(messages) == 2 and messages[1]["status"] != "streaming":
-                break
-            await asyncio.sleep(0.05)
+        messages = await _messages_when(
+            client, me, convo, lambda m: len(m) == 2 and m[1]["status"] != "streaming"
+        )
     assert [(m["role"], m["status"], m["content"]) for m in messages] == [
         ("user", "complete", "Hello?"),
         ("assistant", "stopped", ""),

@@ -49,10 +49,15 @@ def _providers_table(page: str) -> str:
 
 
 async def _pages_after_failures(
-    build_app: BuildApp, base: str, fake: FakeOpenAI, cooldown: float
+    build_app: BuildApp,
+    start_server: StartServer,
+    cooldown: float,
 ) -> tuple[str, str, str, str]:
     """The providers table before any failure must show no health note; after two 500s
-    (the circuit's threshold): (admin en, admin zh, member en, member zh)."""
+    from the fake OpenAI server (the circuit's threshold): (admin en, admin zh, member en,
+    member zh)."""
+    fake = FakeOpenAI()
+    base = await start_server(fake.app())
     async with (
         build_app(provider_circuit_failures=2, provider_circuit_cooldown_seconds=cooldown) as app,
         client_for(app) as admin,
@@ -84,10 +89,8 @@ async def test_an_open_circuit_shows_on_the_dashboard(
     build_app: BuildApp,
     protocol_server: StartServer,  # noqa: F811
 ) -> None:
-    fake = FakeOpenAI()
-    base = await protocol_server(fake.app())
     admin_en, admin_zh, member_en, member_zh = await _pages_after_failures(
-        build_app, base, fake, cooldown=30
+        build_app, protocol_server, cooldown=30
     )
 
     assert 'data-health="open"' in admin_en and 'data-health="open"' in member_en
@@ -109,11 +112,9 @@ async def test_a_half_open_circuit_says_it_is_trying_again(
     build_app: BuildApp,
     protocol_server: StartServer,  # noqa: F811
 ) -> None:
-    fake = FakeOpenAI()
-    base = await protocol_server(fake.app())
     # The cool-down is over at once: the next call would be the probe.
     admin_en, admin_zh, member_en, _ = await _pages_after_failures(
-        build_app, base, fake, cooldown=0.001
+        build_app, protocol_server, cooldown=0.001
     )
 
     assert 'data-health="half_open"' in admin_en and "Unhealthy" in admin_en
