@@ -365,8 +365,7 @@ class TaskExecutor:
 
     async def housekeeping(self) -> None:
         """Called by the queue poller: reap tasks of dead workers now and then."""
-        now = time.monotonic()
-        if now - self._last_reap >= self.settings.task_stale_seconds / 2:
+        if time.monotonic() - self._last_reap >= self.settings.task_stale_seconds / 2:
             await self.recover(all_running=False)
 
     async def queued_ids(self, limit: int) -> list[uuid.UUID]:
