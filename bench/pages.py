@@ -35,11 +35,11 @@ from bench.http_load import (
     WRK_SCRIPT,
     Server,
     ServerConfig,
-    cpu_seconds,
     ensure_wrk,
     start_server,
     stop_server_proc,
 )
+from bench.process_stats import cpu_seconds
 from bench.seed import PASSWORD, USERNAME, seed
 
 WORK = Path(__file__).resolve().parent / "results" / "pages"
