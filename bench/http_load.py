@@ -53,7 +53,7 @@ class Endpoint:
 
 
 def endpoints() -> list[Endpoint]:
-    from bench.seed import SEARCH_TERMS
+    from bench.seed_tasks import SEARCH_TERMS
 
     def search(name: str, label: str) -> Endpoint:
         term = SEARCH_TERMS[name]
