@@ -56,6 +56,9 @@ def serve(
         reload=reload,
         access_log=False,  # our middleware logs each request with its request id
         proxy_headers=True,
+        # A chat reply streams until it ends (task and workflow streams end at once);
+        # past this, a stop cancels it and the partial reply is saved as "stopped".
+        timeout_graceful_shutdown=30,
         log_level=settings.log_level.lower(),
     )
 

@@ -6,10 +6,8 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-import orjson
 from fastapi import APIRouter, Depends, Query, Request, Response, status
-from fastapi.responses import JSONResponse
-from sse_starlette import EventSourceResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 
 from creative_hub.auth.dependencies import CurrentUser
 from creative_hub.chat.replies import NOT_SAVED, request_stop, run_reply, start_reply
@@ -31,6 +29,7 @@ from creative_hub.kit.errors import (
     Unauthorized,
     error_responses,
 )
+from creative_hub.kit.sse import EVENT_STREAM_HEADERS, KEEPALIVE, encode_event
 from creative_hub.kit.time import as_utc
 from creative_hub.models.conversation import Conversation
 from creative_hub.models.message import Message
@@ -165,27 +164,28 @@ async def send_message(
     if "application/json" in accept and "text/event-stream" not in accept:
         await session.commit()  # end the read transaction: the reply may take minutes
         result: dict[str, Any] = {"user_message": None, "message": None, "title": None}
-        async for kind, payload in run_reply(runtime, plan, pump, saver):
-            if kind == "error" and payload["code"] == NOT_SAVED:
-                raise Conflict(payload["message"], code=NOT_SAVED)
-            if kind == "done":
-                result["message"] = payload["message"]
-            elif kind == "title":
-                result["title"] = payload["title"]
+        async for batch in run_reply(runtime, plan, pump, saver):
+            for kind, payload in batch:
+                if kind == "error" and payload["code"] == NOT_SAVED:
+                    raise Conflict(payload["message"], code=NOT_SAVED)
+                if kind == "done":
+                    result["message"] = payload["message"]
+                elif kind == "title":
+                    result["title"] = payload["title"]
         result["user_message"] = _message(plan.user_message).model_dump(mode="json")
         return JSONResponse(result)
 
-    async def events() -> AsyncIterator[dict[str, str]]:
+    async def events() -> AsyncIterator[bytes]:
         start = {
             "user_message": _message(plan.user_message).model_dump(mode="json"),
             "assistant_message_id": str(plan.assistant_message_id),
             "model": plan.model,
         }
-        yield {"event": "start", "data": orjson.dumps(start).decode()}
-        async for kind, payload in run_reply(runtime, plan, pump, saver):
-            yield {"event": kind, "data": orjson.dumps(payload).decode()}
+        yield encode_event("start", start)
+        async for batch in run_reply(runtime, plan, pump, saver):
+            yield b"".join(KEEPALIVE if k == "ping" else encode_event(k, p) for k, p in batch)
 
-    return EventSourceResponse(events(), ping=15)
+    return StreamingResponse(events(), media_type="text/event-stream", headers=EVENT_STREAM_HEADERS)
 
 
 @router.post(

@@ -109,8 +109,10 @@ async def save_messages(runtime: Any, plan: ReplyPlan) -> None:
 
 async def run_reply(
     runtime: Any, plan: ReplyPlan, pump: ReplyPump, saver: MessageSaver
-) -> AsyncIterator[Event]:
-    """Yields ("delta", {content}), then ("done", {message}), then maybe ("title", {title}).
+) -> AsyncIterator[list[Event]]:
+    """Yields ("delta", {content})..., then ("done", {message}), then maybe ("title",
+    {title}); ("ping", {}) while the provider sends nothing for a while. Events come in
+    lists: the deltas that arrived together, to be written at once.
 
     `pump` and `saver` come from start_reply: the provider is called before the messages
     are saved, and every later save of the reply waits for them."""
@@ -131,11 +133,14 @@ async def run_reply(
         watcher = asyncio.create_task(watch())
         last_save = time.monotonic()
         try:
-            async for piece in pump.pieces():
+            async for batch in pump.batches():
                 if stopped.is_set():
                     break
-                parts.append(piece)
-                yield "delta", {"content": piece}
+                if not batch:
+                    yield [("ping", {})]
+                    continue
+                parts += batch
+                yield [("delta", {"content": piece}) for piece in batch]
                 saver.start()  # the first token is out: now the database work
                 if time.monotonic() - last_save > _SAVE_EVERY_SECONDS and saver.saved:
                     last_save = time.monotonic()
@@ -143,7 +148,7 @@ async def run_reply(
             status = MessageStatus.stopped if stopped.is_set() else MessageStatus.complete
         except ProviderError as exc:
             status, error = MessageStatus.failed, exc.message
-            yield "error", {"code": exc.code, "message": exc.message}
+            yield [("error", {"code": exc.code, "message": exc.message})]
         finally:
             watcher.cancel()
             pump.close()  # tells the engine to stop generating now
@@ -153,15 +158,15 @@ async def run_reply(
                 _finish(runtime, plan, saver, "".join(parts), status, usage, error)
             )
     if message is None:
-        yield "error", {"code": NOT_SAVED, "message": _NOT_SAVED_MESSAGE}
+        yield [("error", {"code": NOT_SAVED, "message": _NOT_SAVED_MESSAGE})]
         return
-    yield "done", {"message": message}
+    yield [("done", {"message": message})]
     if plan.needs_title and status == MessageStatus.complete and parts:
         title = await make_title(
             plan.provider, plan.request.model, plan.user_message.content, "".join(parts)
         )
         await _set_title(runtime, plan, title)
-        yield "title", {"title": title}
+        yield [("title", {"title": title})]
 
 
 async def _finish(
