@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from creative_hub.models.conversation import Conversation
-from creative_hub.models.enums import MessageStatus
+from creative_hub.models.enums import MessageRole, MessageStatus
 from creative_hub.models.message import Message
+
+
+@dataclass(frozen=True)
+class ConversationHead:
+    user_id: uuid.UUID
+    model: str | None
+    system_prompt: str
+    title_is_default: bool
 
 
 class ChatRepository:
@@ -40,6 +49,37 @@ class ChatRepository:
             .order_by(Message.created_at, Message.id)
         )
         return (await self.session.scalars(stmt)).all()
+
+    async def reply_context(
+        self, conversation_id: uuid.UUID
+    ) -> tuple[ConversationHead | None, list[tuple[MessageRole, str]]]:
+        """What a reply needs, in one query (it is on the first token's path): the
+        conversation's owner, model, system prompt and title_is_default, and the
+        (role, content) of its messages with text, oldest first. (None, []) if no such
+        conversation."""
+        stmt = (
+            select(
+                Conversation.user_id,
+                Conversation.model,
+                Conversation.system_prompt,
+                Conversation.title_is_default,
+                Message.role,
+                Message.content,
+            )
+            .outerjoin(
+                Message, (Message.conversation_id == Conversation.id) & (Message.content != "")
+            )
+            .where(Conversation.id == conversation_id)
+            .order_by(Message.created_at, Message.id)
+        )
+        rows = (await self.session.execute(stmt)).all()
+        if not rows:
+            return None, []
+        first = rows[0]
+        head = ConversationHead(
+            first.user_id, first.model, first.system_prompt, first.title_is_default
+        )
+        return head, [(r.role, r.content) for r in rows if r.role is not None]
 
     async def get_message(self, message_id: uuid.UUID) -> Message | None:
         return await self.session.get(Message, message_id, populate_existing=True)

@@ -72,7 +72,7 @@ class ChatService:
     async def get(self, user: User, conversation_id: uuid.UUID) -> Conversation:
         conversation = await self.repo.get(conversation_id)
         if conversation is None or conversation.user_id != user.id:
-            raise NotFound("No conversation with this id.", code="conversation_not_found")
+            raise _not_found()
         return conversation
 
     async def list(
@@ -113,18 +113,19 @@ class ChatService:
     ) -> ReplyPlan:
         """Check the conversation, read its history, and plan the generation: the user's
         message and an empty assistant message, not saved yet."""
-        conversation = await self.get(user, conversation_id)
+        conversation, history = await self.repo.reply_context(conversation_id)
+        if conversation is None or conversation.user_id != user.id:
+            raise _not_found()
         name, _, model_id = self.providers.resolve(
             Capability.text, data.model or conversation.model
         )
         info = self.providers.info(Capability.text, name)
         model_id = model_id or (info.models[0].id if info.models else None)
-        history = [m for m in await self.repo.messages(conversation.id) if m.content]
         now = utcnow()
         # Every column set here: the `start` event shows these before they are saved.
         user_message = Message(
             id=uuid.uuid4(),
-            conversation_id=conversation.id,
+            conversation_id=conversation_id,
             role=MessageRole.user,
             content=data.content,
             status=MessageStatus.complete,
@@ -137,7 +138,7 @@ class ChatService:
         model = f"{info.name}/{model_id}" if model_id else info.name
         assistant = Message(
             id=uuid.uuid4(),
-            conversation_id=conversation.id,
+            conversation_id=conversation_id,
             role=MessageRole.assistant,
             content="",
             status=MessageStatus.streaming,
@@ -154,14 +155,14 @@ class ChatService:
         if conversation.system_prompt:
             messages.append(ChatMessage("system", conversation.system_prompt))
         messages += [
-            ChatMessage("user" if m.role == MessageRole.user else "assistant", m.content)
-            for m in history
-            if m.role != MessageRole.system
+            ChatMessage("user" if role == MessageRole.user else "assistant", content)
+            for role, content in history
+            if role != MessageRole.system
         ]
         messages.append(ChatMessage("user", data.content))
         return ReplyPlan(
             user_id=user.id,
-            conversation_id=conversation.id,
+            conversation_id=conversation_id,
             user_message=user_message,
             assistant_message=assistant,
             provider=self.providers.text(info.name),
@@ -174,5 +175,9 @@ class ChatService:
                 temperature=data.temperature,
             ),
             needs_title=conversation.title_is_default
-            and not any(m.role == MessageRole.assistant for m in history),
+            and not any(role == MessageRole.assistant for role, _ in history),
         )
+
+
+def _not_found() -> NotFound:
+    return NotFound("No conversation with this id.", code="conversation_not_found")
