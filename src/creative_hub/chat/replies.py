@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import structlog
-from sqlalchemy import update
+from sqlalchemy import insert, update
 
 from creative_hub.chat.pump import ReplyPump
 from creative_hub.chat.repository import ChatRepository
@@ -24,6 +24,7 @@ from creative_hub.events.base import EventBus
 from creative_hub.kit.time import as_utc, utcnow
 from creative_hub.models.conversation import Conversation
 from creative_hub.models.enums import MessageStatus
+from creative_hub.models.message import Message
 from creative_hub.providers.base import Capability, ProviderError, TextUsage
 from creative_hub.usage import service as usage_service
 from creative_hub.usage.service import Usage
@@ -45,19 +46,6 @@ def stop_channel(conversation_id: object) -> str:
 
 async def request_stop(bus: EventBus, conversation_id: object) -> None:
     await bus.publish(stop_channel(conversation_id), {"type": "stop"})
-
-
-def message_dict(message: Any) -> dict[str, Any]:
-    return {
-        "id": str(message.id),
-        "role": message.role.value,
-        "content": message.content,
-        "status": message.status.value,
-        "model": message.model,
-        "prompt_tokens": message.prompt_tokens,
-        "completion_tokens": message.completion_tokens,
-        "created_at": as_utc(message.created_at).isoformat(),
-    }
 
 
 class MessageSaver:
@@ -95,14 +83,24 @@ def start_reply(runtime: Any, plan: ReplyPlan) -> tuple[ReplyPump, MessageSaver]
     return ReplyPump(plan.provider, plan.request), MessageSaver(runtime, plan)
 
 
+# The saves below are plain INSERT / UPDATE statements, not loaded objects: they run on
+# the event loop beside every other stream's tokens (issue 7: 20 streams at once).
+_MESSAGE_COLUMNS = tuple(c.key for c in Message.__table__.columns)
+
+
 async def save_messages(runtime: Any, plan: ReplyPlan) -> None:
     """Insert the user's message and the empty assistant message; touch the conversation."""
+    rows = [
+        {key: getattr(message, key) for key in _MESSAGE_COLUMNS}
+        for message in (plan.user_message, plan.assistant_message)
+    ]
     async with runtime.sessionmaker() as session:
-        session.add_all([plan.user_message, plan.assistant_message])
+        await session.execute(insert(Message), rows)  # executemany: compiled once, cached
         await session.execute(
             update(Conversation)
             .where(Conversation.id == plan.conversation_id)
             .values(updated_at=plan.user_message.created_at)
+            .execution_options(synchronize_session=False)
         )
         await session.commit()
 
@@ -199,24 +197,35 @@ async def _save(
     error: str | None = None,
     final: bool = False,
 ) -> dict[str, Any]:
+    values = {
+        "content": text,
+        "status": status,
+        "prompt_tokens": usage.prompt_tokens,
+        "completion_tokens": usage.completion_tokens,
+        "error_message": error,
+    }
+    message = {
+        "id": str(plan.assistant_message_id), "role": "assistant", "content": text,
+        "status": status.value, "model": plan.model, "prompt_tokens": usage.prompt_tokens,
+        "completion_tokens": usage.completion_tokens,
+        "created_at": as_utc(plan.assistant_message.created_at).isoformat(),
+    }  # fmt: skip
     async with runtime.sessionmaker() as session:
-        repo = ChatRepository(session)
-        message = await repo.get_message(plan.assistant_message_id)
-        if message is None:  # the conversation was deleted while the reply streamed
-            return {
-                "id": str(plan.assistant_message_id), "role": "assistant", "content": text,
-                "status": status.value, "model": plan.model, "prompt_tokens": 0,
-                "completion_tokens": 0, "created_at": utcnow().isoformat(),
-            }  # fmt: skip
-        message.content = text
-        message.status = status
-        message.prompt_tokens = usage.prompt_tokens
-        message.completion_tokens = usage.completion_tokens
-        message.error_message = error
+        result = await session.execute(
+            update(Message)
+            .where(Message.id == plan.assistant_message_id)
+            .values(values)
+            .execution_options(synchronize_session=False)
+        )
+        if not getattr(result, "rowcount", 0):  # the conversation was deleted meanwhile
+            return {**message, "prompt_tokens": 0, "completion_tokens": 0}
         if final:
-            conversation = await repo.get(plan.conversation_id)
-            if conversation is not None:
-                conversation.updated_at = utcnow()
+            await session.execute(
+                update(Conversation)
+                .where(Conversation.id == plan.conversation_id)
+                .values(updated_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
             usage_service.record(
                 session,
                 user_id=plan.user_id,
@@ -231,7 +240,7 @@ async def _save(
                 ],
             )
         await session.commit()
-        return message_dict(message)
+        return message
 
 
 async def _set_title(runtime: Any, plan: ReplyPlan, title: str) -> None:

@@ -81,9 +81,6 @@ class ChatRepository:
         )
         return head, [(r.role, r.content) for r in rows if r.role is not None]
 
-    async def get_message(self, message_id: uuid.UUID) -> Message | None:
-        return await self.session.get(Message, message_id, populate_existing=True)
-
     async def delete(self, conversation: Conversation) -> None:
         await self.session.delete(conversation)
 

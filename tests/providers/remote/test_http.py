@@ -39,9 +39,18 @@ def scripted_app(script: Script, seen: list[str]) -> Starlette:
 
         return StreamingResponse(chunks(), media_type="text/event-stream")
 
+    async def crlf_events(_request: Request) -> Response:
+        async def chunks() -> AsyncIterator[bytes]:
+            # A CRLF cut between chunks, a UTF-8 character cut in two, CR-only endings.
+            for part in (b"event: b\r", b"\ndata: caf\xc3", b"\xa9\r\n\r\n", b"data: cr\r\r"):
+                yield part
+
+        return StreamingResponse(chunks(), media_type="text/event-stream")
+
     return Starlette(
         routes=[
             Route("/v1/events", events),
+            Route("/v1/crlf-events", crlf_events),
             Route("/{path:path}", endpoint, methods=["GET", "POST"]),
         ]
     )
@@ -175,6 +184,9 @@ async def test_sse_events_survive_chunk_boundaries(client_for: Any) -> None:
         ("message", "line one\nline two", None),
         ("message", "[DONE]", "7"),
     ]
+    async with http.stream("GET", "crlf-events") as response:
+        events = [(e.event, e.data, e.id) async for e in sse_events(response)]
+    assert events == [("b", "café", None), ("message", "cr", None)]
 
 
 @pytest.mark.parametrize(
