@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
@@ -160,6 +161,9 @@ async def send_message(
     runtime = request.app.state.runtime
     plan = await service.prepare_reply(user, conversation_id, data)
     pump, saver = start_reply(runtime, plan)
+    # Let the provider call go out now, before this request's session is committed and
+    # closed (database round trips): ~0.3 ms off the first token (issue 7).
+    await asyncio.sleep(0)
     accept = request.headers.get("accept", "")
     if "application/json" in accept and "text/event-stream" not in accept:
         await session.commit()  # end the read transaction: the reply may take minutes
