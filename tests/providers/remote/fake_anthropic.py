@@ -56,8 +56,9 @@ class FakeAnthropic:
         )
 
     def _check(self, request: Request, body: Any) -> Response | None:
+        port = request.client.port if request.client else None  # one per connection
         self.requests.append({"headers": dict(request.headers), "body": body,
-                              "path": request.url.path})  # fmt: skip
+                              "path": request.url.path, "port": port})  # fmt: skip
         if request.headers.get("anthropic-version") != "2023-06-01":
             return error(400, "invalid_request_error", "anthropic-version header is required")
         if request.headers.get("x-api-key") != API_KEY:

@@ -99,9 +99,11 @@ class FakeOpenAI:
         )
 
     async def _gatekeeper(self, request: Request, body: Any) -> Response | None:
+        port = request.client.port if request.client else None  # one per connection
         self.requests.append(
-            {"path": request.url.path, "headers": dict(request.headers), "body": body}
-        )
+            {"path": request.url.path, "headers": dict(request.headers), "body": body,
+             "port": port}
+        )  # fmt: skip
         if request.headers.get("authorization") != f"Bearer {API_KEY}":
             return JSONResponse(
                 error_body(

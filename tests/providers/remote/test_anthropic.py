@@ -62,6 +62,17 @@ async def test_chat_streams_the_messages_protocol(
     assert call["body"]["messages"] == [{"role": "user", "content": "Salut"}]
 
 
+async def test_replies_one_after_another_share_one_connection(
+    hub: Hub, fake: FakeAnthropic, protocol_server: StartServer
+) -> None:
+    """Read to the end after message_stop, the connection goes back to the pool."""
+    await add_anthropic(hub, protocol_server, fake)
+    for _ in range(2):
+        assert outcome(await chat(hub, "an/claude-test-2"))[1] is None
+    calls = [r for r in fake.requests if r["path"] == "/v1/messages"]
+    assert len(calls) >= 3 and len({r["port"] for r in calls}) == 1
+
+
 async def test_structured_output_prefills_and_validates(
     hub: Hub, fake: FakeAnthropic, protocol_server: StartServer
 ) -> None:

@@ -72,6 +72,18 @@ async def test_models_are_listed_and_chat_streams_through_the_hub(
     assert call["body"]["messages"][-1] == {"role": "user", "content": "Say hello"}
 
 
+async def test_replies_one_after_another_share_one_connection(
+    hub: Hub, fake: FakeOpenAI, protocol_server: StartServer
+) -> None:
+    """The stream is read to its end after [DONE], so the connection is reused: a new
+    one per reply would sit on every first token's path."""
+    await add_openai(hub, await protocol_server(fake.app()))
+    for _ in range(2):  # each reply, and the title after the first one
+        assert next(d for k, d in await chat(hub, "oa/gpt-test") if k == "done")
+    calls = [r for r in fake.requests if r["path"] == "/v1/chat/completions"]
+    assert len(calls) >= 3 and len({r["port"] for r in calls}) == 1
+
+
 async def test_stop_mid_stream_keeps_the_partial_reply_and_hangs_up(
     hub: Hub, fake: FakeOpenAI, protocol_server: StartServer, live_server: str
 ) -> None:

@@ -24,7 +24,7 @@ from creative_hub.providers.remote.config import (
     ModelsByCapability,
     ProviderConfig,
 )
-from creative_hub.providers.remote.sse import sse_events
+from creative_hub.providers.remote.sse import drain, sse_events
 from creative_hub.providers.remote.structured import instructed_messages, parse_reply
 
 API_VERSION = "2023-06-01"
@@ -105,7 +105,8 @@ class AnthropicChat:
         base_prompt, base_completion = counts.prompt_tokens, counts.completion_tokens
         finished = False
         async with self.http.stream("POST", "v1/messages", json=body) as response:
-            async for event in sse_events(response):
+            events = sse_events(response)
+            async for event in events:
                 data = self.http.event_object(event.data) if event.data else {}
                 kind = event.event if event.event != "message" else str(data.get("type", ""))
                 if kind == "content_block_delta":
@@ -125,6 +126,7 @@ class AnthropicChat:
                         raise self.http.error("content_rejected", "the model refused to answer.")
                 elif kind == "message_stop":
                     finished = True
+                    await drain(events)  # the connection goes back to the pool
                     break
                 elif kind == "error":
                     error = data.get("error") or {}

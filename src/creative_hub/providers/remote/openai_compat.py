@@ -25,7 +25,7 @@ from creative_hub.providers.remote.openai_media import (
     OpenAISpeech,
     OpenAITranscriber,
 )
-from creative_hub.providers.remote.sse import sse_events
+from creative_hub.providers.remote.sse import drain, sse_events
 from creative_hub.providers.remote.structured import instructed_messages, parse_reply
 
 
@@ -126,9 +126,11 @@ class OpenAIChat:
         body["stream_options"] = {"include_usage": True}
         finished = False
         async with self.http.stream("POST", "chat/completions", json=body) as response:
-            async for event in sse_events(response):
+            events = sse_events(response)
+            async for event in events:
                 if event.data == "[DONE]":
                     finished = True
+                    await drain(events)  # the connection goes back to the pool
                     break
                 chunk = self._chunk(event.data)
                 if usage is not None and isinstance(chunk.get("usage"), dict):

@@ -7,10 +7,14 @@ chunk, and this is the hub's cost per token (issue 7).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import httpx
+
+_DRAIN_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -54,3 +58,15 @@ async def sse_events(response: httpx.Response) -> AsyncIterator[SseEvent]:
             data.append(value.removeprefix(" "))
     if data:  # a stream that ends without the final blank line
         yield SseEvent(event or "message", "\n".join(data), event_id)
+
+
+async def drain(events: AsyncIterator[SseEvent]) -> None:
+    """Read what is left of a stream after its last event (usually only the end of the
+    chunked body). httpx closes a connection whose response was not read to the end, so
+    without this every reply opened a new connection to the provider, on the first
+    token's path (issue 7). A server that keeps the stream open is left after a moment;
+    its connection is then closed, as before."""
+    with contextlib.suppress(TimeoutError, httpx.HTTPError):
+        async with asyncio.timeout(_DRAIN_SECONDS):
+            async for _ in events:
+                pass
