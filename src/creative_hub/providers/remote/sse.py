@@ -1,8 +1,8 @@
 """Server-sent events from an httpx response: `event`, `data` (joined lines), `id`.
 
-The lines are split here from the raw bytes rather than with httpx's aiter_lines (three
-more generator layers and a text decoder per chunk): a chat reply arrives a token per
-chunk, and this is the hub's cost per token (issue 7).
+The lines are split here from the raw bytes (`_lines`, one generator) rather than with
+httpx's aiter_lines (two generators and a text decoder per chunk): a chat reply arrives
+a token per chunk, and this is the hub's cost per token (issue 7).
 """
 
 from __future__ import annotations
@@ -24,10 +24,8 @@ class SseEvent:
     id: str | None = None
 
 
-async def sse_events(response: httpx.Response) -> AsyncIterator[SseEvent]:
-    """Parse the stream line by line (CRLF, LF or CR, as the SSE spec allows)."""
-    event, event_id = "", None
-    data: list[str] = []
+async def _lines(response: httpx.Response) -> AsyncIterator[str]:
+    """The body's lines without their ends (CRLF, LF or CR, as the SSE spec allows)."""
     pending = b""  # the start of a line whose end has not arrived yet
     async for chunk in response.aiter_bytes():
         lines = (pending + chunk).splitlines(keepends=True)
@@ -36,26 +34,30 @@ async def sse_events(response: httpx.Response) -> AsyncIterator[SseEvent]:
         # A last line without "\n" may be unfinished, or a CRLF cut between two chunks.
         pending = b"" if lines[-1].endswith(b"\n") else lines.pop()
         for raw in lines:
-            line = raw.rstrip(b"\r\n").decode("utf-8", "replace")
-            if not line:
-                if data or event:
-                    yield SseEvent(event or "message", "\n".join(data), event_id)
-                event, data = "", []
-                continue
-            if line.startswith(":"):  # comment / keep-alive
-                continue
-            field, _, value = line.partition(":")
-            value = value.removeprefix(" ")
-            if field == "data":
-                data.append(value)
-            elif field == "event":
-                event = value
-            elif field == "id":
-                event_id = value
+            yield raw.rstrip(b"\r\n").decode("utf-8", "replace")
     if pending.strip(b"\r\n"):  # a stream that ends inside its last line
-        field, _, value = pending.rstrip(b"\r\n").decode("utf-8", "replace").partition(":")
+        yield pending.rstrip(b"\r\n").decode("utf-8", "replace")
+
+
+async def sse_events(response: httpx.Response) -> AsyncIterator[SseEvent]:
+    event, event_id = "", None
+    data: list[str] = []
+    async for line in _lines(response):
+        if not line:
+            if data or event:
+                yield SseEvent(event or "message", "\n".join(data), event_id)
+            event, data = "", []
+            continue
+        if line.startswith(":"):  # comment / keep-alive
+            continue
+        field, _, value = line.partition(":")
+        value = value.removeprefix(" ")
         if field == "data":
-            data.append(value.removeprefix(" "))
+            data.append(value)
+        elif field == "event":
+            event = value
+        elif field == "id":
+            event_id = value
     if data:  # a stream that ends without the final blank line
         yield SseEvent(event or "message", "\n".join(data), event_id)
 
