@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
 
@@ -32,9 +31,6 @@ class Scripted:
                 yield step
         finally:
             self.closed = True
-
-    async def generate_json(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        raise NotImplementedError
 
 
 async def _next(batches: AsyncIterator[list[str]]) -> list[str]:
