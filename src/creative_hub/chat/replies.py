@@ -14,7 +14,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import structlog
-from sqlalchemy import insert, update
 
 from creative_hub.chat.pump import ReplyPump
 from creative_hub.chat.repository import ChatRepository
@@ -22,9 +21,7 @@ from creative_hub.chat.service import ReplyPlan
 from creative_hub.chat.titles import make_title
 from creative_hub.events.base import EventBus
 from creative_hub.kit.time import as_utc, utcnow
-from creative_hub.models.conversation import Conversation
 from creative_hub.models.enums import MessageStatus
-from creative_hub.models.message import Message
 from creative_hub.providers.base import Capability, ProviderError, TextUsage
 from creative_hub.usage import service as usage_service
 from creative_hub.usage.service import Usage
@@ -83,25 +80,12 @@ def start_reply(runtime: Any, plan: ReplyPlan) -> tuple[ReplyPump, MessageSaver]
     return ReplyPump(plan.provider, plan.request), MessageSaver(runtime, plan)
 
 
-# The saves below are plain INSERT / UPDATE statements, not loaded objects: they run on
-# the event loop beside every other stream's tokens (issue 7: 20 streams at once).
-_MESSAGE_COLUMNS = tuple(c.key for c in Message.__table__.columns)
-
-
 async def save_messages(runtime: Any, plan: ReplyPlan) -> None:
     """Insert the user's message and the empty assistant message; touch the conversation."""
-    rows = [
-        {key: getattr(message, key) for key in _MESSAGE_COLUMNS}
-        for message in (plan.user_message, plan.assistant_message)
-    ]
     async with runtime.sessionmaker() as session:
-        await session.execute(insert(Message), rows)  # executemany: compiled once, cached
-        await session.execute(
-            update(Conversation)
-            .where(Conversation.id == plan.conversation_id)
-            .values(updated_at=plan.user_message.created_at)
-            .execution_options(synchronize_session=False)
-        )
+        repo = ChatRepository(session)
+        await repo.insert_messages([plan.user_message, plan.assistant_message])
+        await repo.touch(plan.conversation_id, plan.user_message.created_at)
         await session.commit()
 
 
@@ -211,21 +195,12 @@ async def _save(
         "created_at": as_utc(plan.assistant_message.created_at).isoformat(),
     }  # fmt: skip
     async with runtime.sessionmaker() as session:
-        result = await session.execute(
-            update(Message)
-            .where(Message.id == plan.assistant_message_id)
-            .values(values)
-            .execution_options(synchronize_session=False)
-        )
-        if not getattr(result, "rowcount", 0):  # the conversation was deleted meanwhile
+        repo = ChatRepository(session)
+        if not await repo.update_message(plan.assistant_message_id, values):
+            # The conversation was deleted while the reply streamed.
             return {**message, "prompt_tokens": 0, "completion_tokens": 0}
         if final:
-            await session.execute(
-                update(Conversation)
-                .where(Conversation.id == plan.conversation_id)
-                .values(updated_at=utcnow())
-                .execution_options(synchronize_session=False)
-            )
+            await repo.touch(plan.conversation_id, utcnow())
             usage_service.record(
                 session,
                 user_id=plan.user_id,

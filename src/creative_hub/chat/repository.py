@@ -6,13 +6,16 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from creative_hub.models.conversation import Conversation
 from creative_hub.models.enums import MessageRole, MessageStatus
 from creative_hub.models.message import Message
+
+_MESSAGE_COLUMNS = tuple(c.key for c in Message.__table__.columns)
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,32 @@ class ChatRepository:
             first.user_id, first.model, first.system_prompt, first.title_is_default
         )
         return head, [(r.role, r.content) for r in rows if r.role is not None]
+
+    # The writes of a streaming reply are plain INSERT / UPDATE statements, not loaded
+    # objects: they run on the event loop beside every other stream's tokens (issue 7).
+
+    async def insert_messages(self, messages: Sequence[Message]) -> None:
+        """Insert transient messages as rows (one executemany, compiled once)."""
+        rows = [{key: getattr(m, key) for key in _MESSAGE_COLUMNS} for m in messages]
+        await self.session.execute(insert(Message), rows)
+
+    async def update_message(self, message_id: uuid.UUID, values: dict[str, Any]) -> bool:
+        """Set columns of one message; False if it is gone (its conversation deleted)."""
+        result = await self.session.execute(
+            update(Message)
+            .where(Message.id == message_id)
+            .values(values)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def touch(self, conversation_id: uuid.UUID, when: datetime) -> None:
+        await self.session.execute(
+            update(Conversation)
+            .where(Conversation.id == conversation_id)
+            .values(updated_at=when)
+            .execution_options(synchronize_session=False)
+        )
 
     async def delete(self, conversation: Conversation) -> None:
         await self.session.delete(conversation)
