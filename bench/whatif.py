@@ -14,10 +14,8 @@ this app instead of `creative-hub serve` so the figures can be compared.
 - orjson     orjson for the JSON columns (input_data, output_data, output_urls).
 - usercache  the bearer token's user is kept for 5 s per process instead of a
              SELECT on every request.
-- like       search with LIKE instead of ILIKE: stands in for storing search_text
-             case-folded (search_text_of) and matching a case-folded query, which lets
-             PostgreSQL skip per-row case folding. (The seeded prompts are lower case,
-             so the answers are the same.)
+- like       accepted, no longer a patch: search_text is stored case-folded and matched
+             with LIKE (tasks/search.py), which is what this stood in for.
 """
 
 from __future__ import annotations
@@ -77,28 +75,6 @@ def _patch_user_cache() -> None:
     AuthService._active_user = _active_user  # type: ignore[method-assign]
 
 
-def _patch_like() -> None:
-    from sqlalchemy import and_
-
-    import creative_hub.tasks.repository as repository
-    from creative_hub.models.task import Task
-    from creative_hub.tasks import search
-
-    original = search.search_condition
-
-    def search_condition(dialect: str, q: str) -> Any:
-        if dialect != "postgresql":
-            return original(dialect, q)
-        terms = search.query_terms(q)
-        if not terms:
-            return None
-        return and_(
-            *(Task.search_text.like(search._like_pattern(t.lower()), escape="\\") for t in terms)
-        )
-
-    repository.search_condition = search_condition  # type: ignore[attr-defined]
-
-
 def _async_dependencies(app: FastAPI) -> None:
     async def settings_dep(request: Request) -> Settings:
         settings: Settings = request.app.state.runtime.settings
@@ -125,8 +101,6 @@ def build() -> FastAPI:
         _patch_engine()
     if "usercache" in FIXES:
         _patch_user_cache()
-    if "like" in FIXES:
-        _patch_like()
     from creative_hub.app import create_app
 
     application: FastAPI = create_app()

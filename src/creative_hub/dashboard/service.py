@@ -10,7 +10,7 @@ from creative_hub.dashboard.schemas import Dashboard, ProviderStatus, RecentTask
 from creative_hub.models.enums import TaskStatus
 from creative_hub.models.user import User
 from creative_hub.providers.registry import ProviderRegistry
-from creative_hub.tasks.repository import TaskFilters
+from creative_hub.tasks.page_query import TaskFilters
 from creative_hub.tasks.schemas import TaskLike, TaskRead
 from creative_hub.tasks.service import TaskService
 from creative_hub.usage import service as usage_service

@@ -26,7 +26,7 @@ from creative_hub.models.enums import TaskStatus, TaskType
 from creative_hub.providers.base import Capability
 from creative_hub.providers.listing import ModelList, model_list
 from creative_hub.tasks.endpoints import TaskServiceDep
-from creative_hub.tasks.repository import TaskFilters
+from creative_hub.tasks.page_query import TaskFilters
 from creative_hub.tasks.schemas import TaskRead
 
 router = APIRouter(prefix="/api/images", tags=["images"])

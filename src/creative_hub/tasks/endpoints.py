@@ -16,7 +16,8 @@ from creative_hub.events.base import task_channel
 from creative_hub.kit.errors import BadRequest, Conflict, NotFound, Unauthorized, error_responses
 from creative_hub.kit.sse import follow
 from creative_hub.models.enums import TaskStatus, TaskType
-from creative_hub.tasks.repository import TaskFilters, TaskRepository
+from creative_hub.tasks.page_query import TaskFilters
+from creative_hub.tasks.repository import TaskRepository
 from creative_hub.tasks.schemas import TaskPage, TaskRead, TaskStats, task_json_page_response
 from creative_hub.tasks.service import TaskService
 

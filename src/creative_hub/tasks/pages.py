@@ -18,7 +18,7 @@ from starlette.responses import HTMLResponse, Response
 
 from creative_hub.models.enums import TaskStatus, TaskType
 from creative_hub.tasks.endpoints import TaskServiceDep
-from creative_hub.tasks.repository import TaskFilters
+from creative_hub.tasks.page_query import TaskFilters
 from creative_hub.tasks.schemas import TaskRead
 from creative_hub.web import feature_forms
 from creative_hub.web.deps import PageUser

@@ -4,39 +4,19 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, Row, Select, delete, func, select, tuple_, update
+from sqlalchemy import CursorResult, Row, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from creative_hub.db.prepared import PreparedSelect
 from creative_hub.kit.time import utcnow
 from creative_hub.models.enums import TaskStatus, TaskType
 from creative_hub.models.task import Task
 from creative_hub.models.task_count import TaskCount
-from creative_hub.tasks.page_json import task_json_column
-from creative_hub.tasks.search import search_condition
+from creative_hub.tasks.page_query import TaskFilters, json_statement, page_query, rows_statement
 from creative_hub.tasks.state import sources_of
-
-
-@dataclass(frozen=True)
-class TaskFilters:
-    task_type: TaskType | None = None
-    status: TaskStatus | None = None
-    q: str | None = None
-    created_after: datetime | None = None
-    created_before: datetime | None = None
-    workflow_id: uuid.UUID | None = None
-    # Any of these types (galleries span several).
-    task_types: tuple[TaskType, ...] = ()
-
-
-_PAGE_COLUMNS = tuple(
-    column
-    for column in Task.__table__.c
-    if column.key not in {"search_text", "search_grams", "heartbeat_at"}
-)
 
 
 class TaskRepository:
@@ -67,8 +47,9 @@ class TaskRepository:
     ) -> Sequence[Row[Any]]:
         # Rows, not ORM objects (a page of 100 is built per request: the identity map
         # and instance state cost more than the query), without the search columns.
-        stmt = self._page_query(_PAGE_COLUMNS, user_id, filters, limit, after)
-        rows: Sequence[Row[Any]] = (await self.session.execute(stmt)).all()
+        query = page_query(self.dialect, user_id, filters, limit=limit, after=after)
+        stmt = rows_statement(self.dialect, query.shape)
+        rows: Sequence[Row[Any]] = (await self.session.execute(stmt, query.values)).all()
         return rows
 
     async def page_json(
@@ -78,42 +59,13 @@ class TaskRepository:
         *,
         limit: int,
         after: tuple[datetime, uuid.UUID] | None = None,
-    ) -> Sequence[Row[Any]]:
-        """The same page as (task as API JSON text, created_at, id) rows (page_json.py)."""
-        columns = (task_json_column(self.session.get_bind().dialect), Task.created_at, Task.id)
-        stmt = self._page_query(columns, user_id, filters, limit, after)
-        rows: Sequence[Row[Any]] = (await self.session.execute(stmt)).all()
-        return rows
-
-    def _page_query(
-        self,
-        columns: Sequence[Any],
-        user_id: uuid.UUID,
-        filters: TaskFilters,
-        limit: int,
-        after: tuple[datetime, uuid.UUID] | None,
-    ) -> Select[Any]:
-        stmt = select(*columns).where(Task.user_id == user_id)
-        if filters.task_type is not None:
-            stmt = stmt.where(Task.task_type == filters.task_type)
-        if filters.task_types:
-            stmt = stmt.where(Task.task_type.in_(filters.task_types))
-        if filters.status is not None:
-            stmt = stmt.where(Task.status == filters.status)
-        if filters.created_after is not None:
-            stmt = stmt.where(Task.created_at >= filters.created_after)
-        if filters.created_before is not None:
-            stmt = stmt.where(Task.created_at < filters.created_before)
-        if filters.workflow_id is not None:
-            stmt = stmt.where(Task.workflow_id == filters.workflow_id)
-        if filters.q:
-            condition = search_condition(self.dialect, filters.q)
-            if condition is not None:
-                stmt = stmt.where(condition)
-        if after is not None:
-            stmt = stmt.where(tuple_(Task.created_at, Task.id) < tuple_(*after))
-        stmt = stmt.order_by(Task.created_at.desc(), Task.id.desc()).limit(limit)
-        return stmt
+    ) -> tuple[list[Sequence[Any]], PreparedSelect]:
+        """The same page as (task as API JSON text, created_at, id) driver rows, and the
+        statement that read them (its convert() reads a row's created_at and id)."""
+        dialect = self.session.get_bind().dialect
+        query = page_query(dialect.name, user_id, filters, limit=limit, after=after)
+        statement = json_statement(dialect, query.shape)
+        return await statement.fetch(self.session, query.values), statement
 
     async def counts(self, user_id: uuid.UUID) -> list[tuple[TaskType, TaskStatus, int]]:
         # A few counter rows (kept by triggers), not a count over the whole history.

@@ -12,15 +12,19 @@ Two columns serve search, both written when a task is created:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Select,
+    String,
     Text,
     and_,
+    bindparam,
     func,
-    literal,
     literal_column,
     select,
     text,
@@ -65,6 +69,32 @@ def query_terms(q: str) -> list[str]:
     return [t for t in q.lower().split() if t][:MAX_TERMS]
 
 
+@dataclass(frozen=True)
+class SearchTerms:
+    """A query's terms by the index that serves them."""
+
+    long: tuple[str, ...]  # 3+ characters: the trigram index
+    grams: tuple[str, ...]  # 2 CJK characters: the bigram index
+    short: tuple[str, ...]  # anything else: a LIKE on the user's newest tasks
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        """What the SQL depends on (the terms themselves are parameters)."""
+        return len(self.long), len(self.grams), len(self.short)
+
+
+def search_terms(q: str) -> SearchTerms | None:
+    terms = query_terms(q)
+    if not terms:
+        return None
+    grams = tuple(t for t in terms if _is_gram(t))
+    return SearchTerms(
+        long=tuple(t for t in terms if len(t) >= _TRIGRAM),
+        grams=grams,
+        short=tuple(t for t in terms if len(t) < _TRIGRAM and t not in grams),
+    )
+
+
 def _like_pattern(term: str) -> str:
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -74,42 +104,83 @@ def _is_gram(term: str) -> bool:
     return len(term) == 2 and _CJK_RUN.fullmatch(term) is not None
 
 
-def _fts_match(table: str, terms: list[str]) -> ColumnElement[bool]:
+def _fts_match(table: str, param: _Param) -> ColumnElement[bool]:
     """tasks.rowid among the rows of an FTS5 table (kept in step by triggers) matching."""
-    query = " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+    query = param(f"{table}_query", String)
     matching: Select[Any] = (
         select(literal_column("rowid"))
         .select_from(text(table))
-        .where(text(f"{table} MATCH :{table}_query").bindparams(**{f"{table}_query": query}))
+        .where(text(f"{table} MATCH :{table}_query").bindparams(query))
     )
     return literal_column("tasks.rowid").in_(matching)
 
 
-def search_condition(dialect: str, q: str) -> ColumnElement[bool] | None:
-    """Every term must appear in the task's text, as a case-insensitive substring."""
-    terms = query_terms(q)
-    if not terms:
-        return None
-    grams = [t for t in terms if _is_gram(t)]
-    long_terms = [t for t in terms if len(t) >= _TRIGRAM]
-    short_terms = [t for t in terms if len(t) < _TRIGRAM and t not in grams]
+def _fts_query(terms: tuple[str, ...]) -> str:
+    return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
+
+
+_Param = Callable[[str, Any], BindParameter[Any]]
+
+
+def search_clause(
+    dialect: str, shape: tuple[int, int, int], values: dict[str, Any] | None = None
+) -> ColumnElement[bool]:
+    """Every term must appear in the task's text, as a case-insensitive substring.
+
+    The terms are bind parameters (values from search_values, given here or when the
+    statement runs), so one statement serves every query of the same shape.
+    """
+
+    def param(name: str, type_: Any) -> BindParameter[Any]:
+        if values is None:
+            return bindparam(name, type_=type_)
+        return bindparam(name, values[name], type_=type_)
+
+    n_long, n_grams, n_short = shape
     conditions: list[ColumnElement[bool]] = []
     if dialect == "postgresql":
-        if grams:
+        if n_grams:
             # Served by the GIN index on string_to_array(search_grams, ' ').
             # The very expression of the GIN index (a literal separator, not a parameter,
             # or the planner would not match it).
             grams_array = func.string_to_array(Task.search_grams, literal_column("' '"))
-            wanted = literal(grams, type_=postgresql.ARRAY(Text))
+            wanted = param("q_grams", postgresql.ARRAY(Text))
             conditions.append(grams_array.op("@>", is_comparison=True)(wanted))
         # pg_trgm's GIN index serves LIKE for terms of 3+ characters.
-        conditions += [Task.search_text.like(_like_pattern(t), escape="\\") for t in long_terms]
+        conditions += [
+            Task.search_text.like(param(f"q_long_{i}", String), escape="\\") for i in range(n_long)
+        ]
     else:
-        if long_terms:
-            conditions.append(_fts_match("tasks_fts", long_terms))
-        if grams:
-            conditions.append(_fts_match("tasks_grams_fts", grams))
+        if n_long:
+            conditions.append(_fts_match("tasks_fts", param))
+        if n_grams:
+            conditions.append(_fts_match("tasks_grams_fts", param))
     # One character, or two that are not CJK: no index fits; the newest-first scan of
     # the user's tasks stops at the page size.
-    conditions += [Task.search_text.like(_like_pattern(t), escape="\\") for t in short_terms]
+    conditions += [
+        Task.search_text.like(param(f"q_short_{i}", String), escape="\\") for i in range(n_short)
+    ]
     return and_(*conditions)
+
+
+def search_values(dialect: str, terms: SearchTerms) -> dict[str, Any]:
+    """The parameters of search_clause(dialect, terms.shape)."""
+    values: dict[str, Any] = {f"q_short_{i}": _like_pattern(t) for i, t in enumerate(terms.short)}
+    if dialect == "postgresql":
+        if terms.grams:
+            values["q_grams"] = list(terms.grams)
+        values.update({f"q_long_{i}": _like_pattern(t) for i, t in enumerate(terms.long)})
+    else:
+        if terms.long:
+            values["tasks_fts_query"] = _fts_query(terms.long)
+        if terms.grams:
+            values["tasks_grams_fts_query"] = _fts_query(terms.grams)
+    return values
+
+
+def search_condition(dialect: str, q: str) -> ColumnElement[bool] | None:
+    """search_clause with q's terms bound into it; None if q has no terms."""
+    terms = search_terms(q)
+    if terms is None:
+        return None
+    return search_clause(dialect, terms.shape, search_values(dialect, terms))

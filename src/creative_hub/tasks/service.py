@@ -20,7 +20,8 @@ from creative_hub.models.task import Task
 from creative_hub.models.user import User
 from creative_hub.storage.base import AssetStore
 from creative_hub.tasks.events import publish_task
-from creative_hub.tasks.repository import TaskFilters, TaskRepository
+from creative_hub.tasks.page_query import TaskFilters
+from creative_hub.tasks.repository import TaskRepository
 from creative_hub.tasks.schemas import TaskStats
 from creative_hub.tasks.search import search_columns
 
@@ -99,14 +100,14 @@ class TaskService:
     ) -> tuple[Sequence[str], str | None]:
         """The same page as list(), each task already the API's JSON (tasks/page_json.py)."""
         after = decode_cursor(cursor) if cursor else None
-        rows = await self.repo.page_json(
+        rows, statement = await self.repo.page_json(
             user.id, _normalized(filters), limit=limit + 1, after=after
         )
         next_cursor = None
         if len(rows) > limit:
             rows = rows[:limit]
-            last = rows[-1]
-            next_cursor = encode_cursor(last.created_at, last.id)
+            _json, created_at, task_id = statement.convert(rows[-1])
+            next_cursor = encode_cursor(created_at, task_id)
         return [row[0] for row in rows], next_cursor
 
     async def stats(self, user: User) -> TaskStats:

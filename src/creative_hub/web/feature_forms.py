@@ -18,7 +18,7 @@ from creative_hub.kit.errors import AppError, BadRequest
 from creative_hub.models.asset import Asset
 from creative_hub.models.enums import TaskStatus, TaskType
 from creative_hub.models.user import User
-from creative_hub.tasks.repository import TaskFilters
+from creative_hub.tasks.page_query import TaskFilters
 from creative_hub.tasks.schemas import TaskRead
 from creative_hub.tasks.service import TaskService
 from creative_hub.web import known_text

@@ -16,7 +16,7 @@ from creative_hub.kit.errors import NotFound
 from creative_hub.models.enums import TaskType
 from creative_hub.models.task import Task
 from creative_hub.models.user import User
-from creative_hub.tasks.repository import TaskFilters
+from creative_hub.tasks.page_query import TaskFilters
 from creative_hub.tasks.schemas import TaskRead
 from creative_hub.tasks.service import TaskService
 from creative_hub.web import feature_forms
