@@ -24,7 +24,7 @@ class Settings(BaseSettings):
     # Empty means a SQLite file inside data_dir.
     database_url: str = ""
     database_echo: bool = False
-    # PostgreSQL connections kept open per process, and how many more a burst may open
+    # Database connections kept open per process, and how many more a burst may open
     # (closed again when returned). A chat reply uses up to three sessions over its life.
     database_pool_size: int = Field(default=20, ge=1, le=200)
     database_max_overflow: int = Field(default=10, ge=0, le=200)

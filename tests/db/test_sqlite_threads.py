@@ -1,0 +1,65 @@
+"""SQLite connections share a limit on calls in flight (db/sqlite_threads.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from pathlib import Path
+
+from sqlalchemy import text
+
+from creative_hub.db.engine import create_engine
+from creative_hub.db.sqlite_threads import CONCURRENT_CALLS
+from creative_hub.settings import Settings
+from tests.support import databases
+
+
+async def test_calls_on_many_connections_run_two_at_a_time_and_all_finish(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(_env_file=None, data_dir=tmp_path)
+    engine = create_engine(settings, databases.sqlite_url(tmp_path))
+    lock = threading.Lock()
+    running = 0
+    most = 0
+
+    def slow_call() -> None:  # stands in for a query, in the connection's thread
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.05)
+        with lock:
+            running -= 1
+
+    async def one() -> int:
+        async with engine.connect() as connection:
+            driver = (await connection.get_raw_connection()).driver_connection
+            await driver._execute(slow_call)  # type: ignore[union-attr]
+            value = await connection.scalar(text("SELECT 1"))
+            return int(value)
+
+    try:
+        async with asyncio.timeout(10):
+            results = await asyncio.gather(*(one() for _ in range(8)))
+        assert results == [1] * 8
+        assert most == CONCURRENT_CALLS
+        # The pool keeps its own size: eight connections were open at once.
+        assert engine.pool.checkedin() == 8
+    finally:
+        await engine.dispose()
+
+
+async def test_a_session_opened_inside_others_still_gets_a_connection(tmp_path: Path) -> None:
+    # The limit is on calls, not connections: three nested connections (more than the
+    # limit) do not wait for each other.
+    settings = Settings(_env_file=None, data_dir=tmp_path)
+    engine = create_engine(settings, databases.sqlite_url(tmp_path))
+    try:
+        async with asyncio.timeout(10):
+            async with engine.connect() as a, engine.connect() as b, engine.connect() as c:
+                for connection in (a, b, c):
+                    assert await connection.scalar(text("SELECT 2")) == 2
+    finally:
+        await engine.dispose()
