@@ -122,6 +122,21 @@ def rows_statement(dialect: str, shape: Shape) -> Select[Any]:
 
 @functools.lru_cache(maxsize=512)
 def json_statement(dialect: Dialect, shape: Shape) -> PreparedSelect:
-    """The page as (task as the API's JSON text, created_at, id) rows (page_json.py)."""
-    columns = (task_json_column(dialect), Task.created_at, Task.id)
-    return PreparedSelect(page_statement(columns, dialect.name, shape), dialect)
+    """The page as (task as the API's JSON text, created_at, id) rows (page_json.py).
+
+    On SQLite the page's ids are chosen first and only their rows are written as JSON:
+    SQLite's sorter carries every result column, so selected alongside the sort the JSON
+    was built for every row it saw (all 1,000 tasks matching a search, to keep 51):
+    3.9 -> 2.6 ms of SQL for such a search. PostgreSQL showed no gain (its sorts here
+    are top-N over narrower rows) and the extra lookups cost its plain page 0.4 ms.
+    """
+    columns: tuple[Any, ...] = (task_json_column(dialect), Task.created_at, Task.id)
+    if dialect.name != "sqlite":
+        return PreparedSelect(page_statement(columns, dialect.name, shape), dialect)
+    page_ids = page_statement((Task.id,), dialect.name, shape).subquery("page")
+    statement = (
+        select(*columns)
+        .where(Task.id.in_(select(page_ids.c.id)))
+        .order_by(Task.created_at.desc(), Task.id.desc())
+    )
+    return PreparedSelect(statement, dialect)
