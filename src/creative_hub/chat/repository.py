@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import bindparam, insert, select, tuple_, update
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from creative_hub.db.prepared import PreparedSelect
 from creative_hub.models.conversation import Conversation
 from creative_hub.models.enums import MessageRole, MessageStatus
 from creative_hub.models.message import Message
@@ -59,30 +62,15 @@ class ChatRepository:
         """What a reply needs, in one query (it is on the first token's path): the
         conversation's owner, model, system prompt and title_is_default, and the
         (role, content) of its messages with text, oldest first. (None, []) if no such
-        conversation."""
-        stmt = (
-            select(
-                Conversation.user_id,
-                Conversation.model,
-                Conversation.system_prompt,
-                Conversation.title_is_default,
-                Message.role,
-                Message.content,
-            )
-            .outerjoin(
-                Message, (Message.conversation_id == Conversation.id) & (Message.content != "")
-            )
-            .where(Conversation.id == conversation_id)
-            .order_by(Message.created_at, Message.id)
-        )
-        rows = (await self.session.execute(stmt)).all()
+        conversation. Compiled once and run on the driver in one call (db/prepared.py)."""
+        statement = _reply_context_statement(self.session.get_bind().dialect)
+        rows = await statement.fetch(self.session, {"conversation_id": conversation_id})
         if not rows:
             return None, []
-        first = rows[0]
-        head = ConversationHead(
-            first.user_id, first.model, first.system_prompt, first.title_is_default
-        )
-        return head, [(r.role, r.content) for r in rows if r.role is not None]
+        user_id, model, system_prompt, title_is_default, _, _ = statement.convert(rows[0])
+        head = ConversationHead(user_id, model, system_prompt, title_is_default)
+        history = [statement.convert(row)[4:] for row in rows if row[4] is not None]
+        return head, history
 
     # The writes of a streaming reply are plain INSERT / UPDATE statements, not loaded
     # objects: they run on the event loop beside every other stream's tokens (issue 7).
@@ -122,3 +110,21 @@ class ChatRepository:
             stmt.values(status=MessageStatus.stopped).execution_options(synchronize_session=False)
         )
         return int(getattr(result, "rowcount", 0) or 0)
+
+
+@functools.lru_cache(maxsize=4)
+def _reply_context_statement(dialect: Dialect) -> PreparedSelect:
+    statement = (
+        select(
+            Conversation.user_id,
+            Conversation.model,
+            Conversation.system_prompt,
+            Conversation.title_is_default,
+            Message.role,
+            Message.content,
+        )
+        .outerjoin(Message, (Message.conversation_id == Conversation.id) & (Message.content != ""))
+        .where(Conversation.id == bindparam("conversation_id"))
+        .order_by(Message.created_at, Message.id)
+    )
+    return PreparedSelect(statement, dialect)

@@ -22,7 +22,7 @@ Processor = Callable[[Any], Any] | None
 
 
 class PreparedSelect:
-    def __init__(self, statement: Select[Any], dialect: Dialect) -> None:
+    def __init__(self, statement: Select[*tuple[Any, ...]], dialect: Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
         if not compiled.positiontup and compiled.binds:
             raise ValueError(f"{dialect.name}: expected a positional parameter style")
