@@ -191,3 +191,49 @@ async def test_leaving_before_the_first_token_keeps_the_message_and_a_stopped_re
         ("user", "complete", "Hello?"),
         ("assistant", "stopped", ""),
     ]
+
+
+async def test_leaving_before_the_stream_begins_keeps_the_message_and_a_stopped_reply(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    # The client is gone before the response's first byte: the event stream never starts,
+    # so its own cleanup never runs. Driven through ASGI to leave at exactly that point:
+    # the headers cannot be written (a client that stopped reading), then it disconnects.
+    async def nothing() -> None:
+        return None
+
+    provider = GatedText(nothing)  # never lets a token out
+    _install(app, provider)
+    me = await register(client)
+    convo = await _start(client, me)
+    path = f"/api/chat/conversations/{convo}/messages"
+    headers = [(b"content-type", b"application/json"), (b"accept", b"text/event-stream")]
+    headers += [(k.lower().encode(), v.encode()) for k, v in me["headers"].items()]
+    scope = {
+        "type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1", "method": "POST", "scheme": "http", "path": path,
+        "raw_path": path.encode(), "query_string": b"", "root_path": "", "headers": headers,
+        "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 80),
+    }  # fmt: skip
+    incoming = [
+        {"type": "http.request", "body": json.dumps({"content": "Hello?"}).encode()},
+        {"type": "http.disconnect"},
+    ]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return incoming.pop(0) if len(incoming) > 1 else incoming[0]
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+        if message["type"] == "http.response.start":
+            await asyncio.Event().wait()  # blocked until the disconnect cancels it
+
+    await asyncio.wait_for(app(scope, receive, send), timeout=10)
+    assert [m["type"] for m in sent] == ["http.response.start"]
+    await asyncio.sleep(0.5)  # past the moment the messages would be saved as 'streaming'
+    got = await client.get(f"/api/chat/conversations/{convo}", headers=me["headers"])
+    assert [(m["role"], m["status"], m["content"]) for m in got.json()["messages"]] == [
+        ("user", "complete", "Hello?"),
+        ("assistant", "stopped", ""),
+    ]

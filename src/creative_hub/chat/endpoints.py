@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse
 
 from creative_hub.auth.dependencies import CurrentUser
-from creative_hub.chat.replies import NOT_SAVED, request_stop, run_reply, start_reply
+from creative_hub.chat.replies import NOT_SAVED, abandon, request_stop, run_reply, start_reply
 from creative_hub.chat.schemas import (
     ConversationCreate,
     ConversationDetail,
@@ -30,7 +30,12 @@ from creative_hub.kit.errors import (
     Unauthorized,
     error_responses,
 )
-from creative_hub.kit.sse import EVENT_STREAM_HEADERS, KEEPALIVE, encode_event
+from creative_hub.kit.sse import (
+    EVENT_STREAM_HEADERS,
+    KEEPALIVE,
+    ClosingStreamingResponse,
+    encode_event,
+)
 from creative_hub.kit.time import as_utc
 from creative_hub.models.conversation import Conversation
 from creative_hub.models.message import Message
@@ -189,7 +194,12 @@ async def send_message(
         async for batch in run_reply(runtime, plan, pump, saver):
             yield b"".join(KEEPALIVE if k == "ping" else encode_event(k, p) for k, p in batch)
 
-    return StreamingResponse(events(), media_type="text/event-stream", headers=EVENT_STREAM_HEADERS)
+    return ClosingStreamingResponse(
+        events(),
+        on_close=lambda: abandon(runtime, plan, pump, saver),
+        media_type="text/event-stream",
+        headers=EVENT_STREAM_HEADERS,
+    )
 
 
 @router.post(

@@ -57,6 +57,7 @@ class MessageSaver:
         self._plan = plan
         self._task: asyncio.Task[None] | None = None
         self._timer = asyncio.get_running_loop().call_later(_SAVE_AT_LATEST_SECONDS, self.start)
+        self.finishing = False  # the final save has begun (see _finish)
 
     def start(self) -> None:
         if self._task is None:
@@ -151,6 +152,18 @@ async def run_reply(
         yield [("title", {"title": title})]
 
 
+async def abandon(runtime: Any, plan: ReplyPlan, pump: ReplyPump, saver: MessageSaver) -> None:
+    """For a streamed reply whose response ended before run_reply could save it (the
+    client left before the stream began, so run_reply never ran its cleanup): stop the
+    provider and save the messages as 'stopped', not 'streaming' until the next start."""
+    if saver.finishing:
+        return
+    pump.close()
+    await asyncio.shield(
+        _finish(runtime, plan, saver, "", MessageStatus.stopped, pump.usage, error=None)
+    )
+
+
 async def _finish(
     runtime: Any,
     plan: ReplyPlan,
@@ -161,6 +174,7 @@ async def _finish(
     error: str | None,
 ) -> dict[str, Any] | None:
     """The final save, once the messages are in; None if they could not be saved."""
+    saver.finishing = True  # before any await: abandon() must not save a second time
     try:
         await saver.wait()
     except Exception as exc:
