@@ -6,6 +6,7 @@ import asyncio
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text
 
@@ -61,5 +62,38 @@ async def test_a_session_opened_inside_others_still_gets_a_connection(tmp_path: 
             async with engine.connect() as a, engine.connect() as b, engine.connect() as c:
                 for connection in (a, b, c):
                     assert await connection.scalar(text("SELECT 2")) == 2
+    finally:
+        await engine.dispose()
+
+
+async def test_writes_still_commit_and_roll_back_and_reads_skip_the_trips(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(_env_file=None, data_dir=tmp_path)
+    engine = create_engine(settings, databases.sqlite_url(tmp_path))
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("CREATE TABLE notes (body TEXT)"))
+        async with engine.begin() as connection:  # commits on leaving
+            await connection.execute(text("INSERT INTO notes VALUES ('kept')"))
+        async with engine.connect() as connection:
+            await connection.execute(text("INSERT INTO notes VALUES ('undone')"))
+            await connection.rollback()
+        async with engine.connect() as connection:
+            rows = (await connection.execute(text("SELECT body FROM notes"))).scalars().all()
+            assert rows == ["kept"]
+            driver = (await connection.get_raw_connection()).driver_connection
+            calls: list[str] = []
+            original = driver._execute  # type: ignore[union-attr]
+
+            async def counting(fn: Any, *args: Any, **kwargs: Any) -> Any:
+                calls.append(getattr(fn, "__name__", repr(fn)))
+                return await original(fn, *args, **kwargs)
+
+            driver._execute = counting  # type: ignore[union-attr]
+            await connection.commit()  # nothing written: no trip to the thread
+            await connection.rollback()
+            assert calls == []
+            driver._execute = original  # type: ignore[union-attr]
     finally:
         await engine.dispose()
