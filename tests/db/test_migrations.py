@@ -22,7 +22,7 @@ from creative_hub.kit.time import utcnow
 from creative_hub.models.enums import TaskStatus, TaskType
 from creative_hub.models.task import Task
 from creative_hub.models.user import User
-from creative_hub.tasks.search import search_condition
+from creative_hub.tasks.search import search_clause, search_terms, search_values
 from tests.support import databases
 
 EXPECTED_TABLES = {
@@ -178,9 +178,12 @@ async def test_search_upgrade_folds_case_and_indexes_old_chinese_tasks(
             assert tuple(row) == ("a lighthouse 在灯塔下", "在灯 灯塔 塔下")
             dialect = conn.dialect.name
             for q in ("LIGHTHOUSE", "灯塔", "塔下 lighthouse"):
-                condition = search_condition(dialect, q)
-                assert condition is not None
-                found = await conn.scalars(sa.select(Task.id).where(condition))
+                terms = search_terms(q)
+                assert terms is not None
+                condition = search_clause(dialect, terms.shape)
+                found = await conn.scalars(
+                    sa.select(Task.id).where(condition), search_values(dialect, terms)
+                )
                 assert list(found) == [task_id], q
     finally:
         await engine.dispose()

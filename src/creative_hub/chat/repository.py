@@ -67,10 +67,9 @@ class ChatRepository:
         rows = await statement.fetch(self.session, {"conversation_id": conversation_id})
         if not rows:
             return None, []
-        user_id, model, system_prompt, title_is_default, _, _ = statement.convert(rows[0])
-        head = ConversationHead(user_id, model, system_prompt, title_is_default)
-        history = [statement.convert(row)[4:] for row in rows if row[4] is not None]
-        return head, history
+        converted = [statement.convert(row) for row in rows]
+        head = ConversationHead(*converted[0][:4])
+        return head, [(role, content) for *_, role, content in converted if role is not None]
 
     # The writes of a streaming reply are plain INSERT / UPDATE statements, not loaded
     # objects: they run on the event loop beside every other stream's tokens (issue 7).

@@ -12,12 +12,10 @@ Two columns serve search, both written when a task is created:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
-    BindParameter,
     ColumnElement,
     Select,
     String,
@@ -104,9 +102,9 @@ def _is_gram(term: str) -> bool:
     return len(term) == 2 and _CJK_RUN.fullmatch(term) is not None
 
 
-def _fts_match(table: str, param: _Param) -> ColumnElement[bool]:
+def _fts_match(table: str) -> ColumnElement[bool]:
     """tasks.rowid among the rows of an FTS5 table (kept in step by triggers) matching."""
-    query = param(f"{table}_query", String)
+    query = bindparam(f"{table}_query", type_=String)
     matching: Select[Any] = (
         select(literal_column("rowid"))
         .select_from(text(table))
@@ -119,23 +117,12 @@ def _fts_query(terms: tuple[str, ...]) -> str:
     return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
-_Param = Callable[[str, Any], BindParameter[Any]]
-
-
-def search_clause(
-    dialect: str, shape: tuple[int, int, int], values: dict[str, Any] | None = None
-) -> ColumnElement[bool]:
+def search_clause(dialect: str, shape: tuple[int, int, int]) -> ColumnElement[bool]:
     """Every term must appear in the task's text, as a case-insensitive substring.
 
-    The terms are bind parameters (values from search_values, given here or when the
-    statement runs), so one statement serves every query of the same shape.
+    The terms are bind parameters (search_values gives them when the statement runs), so
+    one statement serves every query of the same shape.
     """
-
-    def param(name: str, type_: Any) -> BindParameter[Any]:
-        if values is None:
-            return bindparam(name, type_=type_)
-        return bindparam(name, values[name], type_=type_)
-
     n_long, n_grams, n_short = shape
     conditions: list[ColumnElement[bool]] = []
     if dialect == "postgresql":
@@ -144,23 +131,23 @@ def search_clause(
             # The very expression of the GIN index (a literal separator, not a parameter,
             # or the planner would not match it).
             grams_array = func.string_to_array(Task.search_grams, literal_column("' '"))
-            wanted = param("q_grams", postgresql.ARRAY(Text))
+            wanted = bindparam("q_grams", type_=postgresql.ARRAY(Text))
             conditions.append(grams_array.op("@>", is_comparison=True)(wanted))
         # pg_trgm's GIN index serves LIKE for terms of 3+ characters.
-        conditions += [
-            Task.search_text.like(param(f"q_long_{i}", String), escape="\\") for i in range(n_long)
-        ]
+        conditions += [_like(f"q_long_{i}") for i in range(n_long)]
     else:
         if n_long:
-            conditions.append(_fts_match("tasks_fts", param))
+            conditions.append(_fts_match("tasks_fts"))
         if n_grams:
-            conditions.append(_fts_match("tasks_grams_fts", param))
+            conditions.append(_fts_match("tasks_grams_fts"))
     # One character, or two that are not CJK: no index fits; the newest-first scan of
     # the user's tasks stops at the page size.
-    conditions += [
-        Task.search_text.like(param(f"q_short_{i}", String), escape="\\") for i in range(n_short)
-    ]
+    conditions += [_like(f"q_short_{i}") for i in range(n_short)]
     return and_(*conditions)
+
+
+def _like(name: str) -> ColumnElement[bool]:
+    return Task.search_text.like(bindparam(name, type_=String), escape="\\")
 
 
 def search_values(dialect: str, terms: SearchTerms) -> dict[str, Any]:
@@ -176,11 +163,3 @@ def search_values(dialect: str, terms: SearchTerms) -> dict[str, Any]:
         if terms.grams:
             values["tasks_grams_fts_query"] = _fts_query(terms.grams)
     return values
-
-
-def search_condition(dialect: str, q: str) -> ColumnElement[bool] | None:
-    """search_clause with q's terms bound into it; None if q has no terms."""
-    terms = search_terms(q)
-    if terms is None:
-        return None
-    return search_clause(dialect, terms.shape, search_values(dialect, terms))
