@@ -18,6 +18,9 @@ in an exact number of rows so each search returns a known share of the history:
     灯塔          Chinese,   1 %    (2 characters: the CJK bigram index)
     麒麟          Chinese,   0.05 % (2 characters, rare: the bigram index; once a full scan)
 
+Rows are written oldest first, as a history is (`--order shuffled` writes the same
+creation times in random order, the worst case for any storage-order locality).
+
 Every task is terminal (succeeded / failed / cancelled): a queued or running task
 would be picked up by the server's in-process job runner at start-up and its work
 would land inside the measurements.
@@ -203,6 +206,7 @@ async def seed(
     tasks: int = 100_000,
     batch: int = 5_000,
     random_seed: int = 20261128,
+    shuffled: bool = False,
     admin_url: str = DEFAULT_POSTGRES_ADMIN_URL,
     data_dir: Path = WORK_DIR / "data",
 ) -> SeedResult:
@@ -215,7 +219,7 @@ async def seed(
     # Alembic's env.py runs its own event loop: give it a thread.
     await asyncio.to_thread(migrate.upgrade, url)
     user_id = await _create_user(_settings(url, data_dir))
-    factory = TaskFactory(user_id, tasks, random.Random(random_seed))
+    factory = TaskFactory(user_id, tasks, random.Random(random_seed), shuffled=shuffled)
     inserting = time.perf_counter()
     await _insert_tasks(url, factory, tasks, batch)
     insert_seconds = time.perf_counter() - inserting
@@ -249,11 +253,22 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=5_000)
     parser.add_argument("--postgres-admin-url", default=DEFAULT_POSTGRES_ADMIN_URL)
+    parser.add_argument(
+        "--order",
+        choices=["chronological", "shuffled"],
+        default="chronological",
+        help="the order rows are written in (shuffled: creation times in random order)",
+    )
     args = parser.parse_args()
     url = url_for(args.backend, args.postgres_admin_url)
     result = asyncio.run(
         seed(
-            args.backend, url, tasks=args.tasks, batch=args.batch, admin_url=args.postgres_admin_url
+            args.backend,
+            url,
+            tasks=args.tasks,
+            batch=args.batch,
+            shuffled=args.order == "shuffled",
+            admin_url=args.postgres_admin_url,
         )
     )
     print(json.dumps(asdict(result), indent=2, ensure_ascii=False))

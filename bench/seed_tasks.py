@@ -110,10 +110,20 @@ def check_vocabulary() -> None:
 
 
 class TaskFactory:
-    def __init__(self, user_id: uuid.UUID, total: int, rng: random.Random) -> None:
+    def __init__(
+        self, user_id: uuid.UUID, total: int, rng: random.Random, *, shuffled: bool = False
+    ) -> None:
         self.user_id = user_id
         self.rng = rng
         self.now = datetime.now(UTC)
+        # Creation times over the past year. A real history is written as it happens, so
+        # by default row i is the i-th oldest; shuffled=True writes them in random order
+        # (the storage order no deployment produces, kept to measure the worst case).
+        ages = [rng.uniform(60, 365 * 24 * 3600) for _ in range(total)]
+        ages.sort(reverse=not shuffled)
+        if shuffled:
+            rng.shuffle(ages)
+        self.ages = ages
         # Exact, disjoint row sets for each marker phrase.
         self.marker_of: dict[int, str] = {}
         free = list(range(total))
@@ -240,7 +250,7 @@ class TaskFactory:
         status = r.choices(self.statuses, self.status_weights)[0]
         provider, model = self.provider_of[task_type]
         input_data = self._input(task_type, zh, self._prompt(zh, marker))
-        created = self.now - timedelta(seconds=r.uniform(60, 365 * 24 * 3600))
+        created = self.now - timedelta(seconds=self.ages[i])
         started = created + timedelta(seconds=r.uniform(0.01, 5))
         finished = started + timedelta(seconds=r.uniform(0.2, 240))
         output_data: dict[str, Any] | None = None
