@@ -47,7 +47,7 @@ async def _tables(url: str) -> set[str]:
             names = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
     finally:
         await engine.dispose()
-    unmanaged = ("alembic_version", "tasks_fts", "tasks_grams_fts")
+    unmanaged = ("alembic_version", "tasks_fts", "tasks_grams_fts", "tasks_out_of_order")
     return {n for n in names if not n.startswith(unmanaged)}
 
 

@@ -10,9 +10,10 @@ from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
-# Full-text search lives outside the ORM: the FTS5 table (and its shadow tables) on
-# SQLite, the trigram and bigram indexes on PostgreSQL. Autogenerate must not see them as drift.
-_UNMANAGED_TABLE_PREFIXES = ("tasks_fts", "tasks_grams_fts")
+# Full-text search lives outside the ORM: the FTS5 tables (and their shadow tables) and
+# the out-of-order list (migration 0007) on SQLite, the trigram and bigram indexes on
+# PostgreSQL. Autogenerate must not see them as drift.
+_UNMANAGED_TABLE_PREFIXES = ("tasks_fts", "tasks_grams_fts", "tasks_out_of_order")
 _UNMANAGED_INDEXES = frozenset({"ix_tasks_search_text_trgm", "ix_tasks_search_grams"})
 
 

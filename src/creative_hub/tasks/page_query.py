@@ -15,14 +15,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, Select, bindparam, select, tuple_
+from sqlalchemy import ColumnElement, Integer, Select, bindparam, select, tuple_
 from sqlalchemy.engine import Dialect
 
 from creative_hub.db.prepared import PreparedSelect
 from creative_hub.models.enums import TaskStatus, TaskType
 from creative_hub.models.task import Task
+from creative_hub.tasks import search_order
 from creative_hub.tasks.page_json import task_json_column
 from creative_hub.tasks.search import search_clause, search_terms, search_values
+from creative_hub.tasks.search_order import walks_fts
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,6 @@ def page_query(
 def page_statement(columns: Sequence[Any], dialect: str, shape: Shape) -> Select[Any]:
     """Newest first, by (created_at, id); the parameters are named as in page_query."""
     singles, n_types, search, after = shape
-    stmt = select(*columns).where(Task.user_id == bindparam("user_id"))
     conditions = {
         "task_type": lambda: Task.task_type == bindparam("task_type"),
         "status": lambda: Task.status == bindparam("status"),
@@ -96,19 +97,21 @@ def page_statement(columns: Sequence[Any], dialect: str, shape: Shape) -> Select
         "created_before": lambda: Task.created_at < bindparam("created_before"),
         "workflow_id": lambda: Task.workflow_id == bindparam("workflow_id"),
     }
-    for name, is_set in zip(_SINGLE, singles, strict=True):
-        if is_set:
-            stmt = stmt.where(conditions[name]())
+    filters: list[ColumnElement[bool]] = [Task.user_id == bindparam("user_id")]
+    filters += [conditions[name]() for name, is_set in zip(_SINGLE, singles, strict=True) if is_set]
     if n_types:
-        stmt = stmt.where(Task.task_type.in_([bindparam(f"task_type_{i}") for i in range(n_types)]))
-    if search is not None:
-        stmt = stmt.where(search_clause(dialect, search))
+        filters.append(Task.task_type.in_([bindparam(f"task_type_{i}") for i in range(n_types)]))
     if after:
         cursor = (
             bindparam("after_created_at", type_=Task.created_at.type),
             bindparam("after_id", type_=Task.id.type),
         )
-        stmt = stmt.where(tuple_(Task.created_at, Task.id) < tuple_(*cursor))
+        filters.append(tuple_(Task.created_at, Task.id) < tuple_(*cursor))
+    if search is not None and walks_fts(dialect, search):
+        return search_order.search_page(tuple(columns), filters, search, after)
+    stmt = select(*columns).where(*filters)
+    if search is not None:
+        stmt = stmt.where(search_clause(dialect, search))
     return stmt.order_by(Task.created_at.desc(), Task.id.desc()).limit(
         bindparam("limit", type_=Integer)
     )

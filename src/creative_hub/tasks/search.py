@@ -102,22 +102,28 @@ def _is_gram(term: str) -> bool:
     return len(term) == 2 and _CJK_RUN.fullmatch(term) is not None
 
 
-def _fts_match(table: str) -> ColumnElement[bool]:
-    """tasks.rowid among the rows of an FTS5 table (kept in step by triggers) matching."""
+def fts_match(table: str, *, per_row: bool = False) -> ColumnElement[bool]:
+    """tasks.rowid among the rows of an FTS5 table (kept in step by triggers) matching.
+
+    per_row: SQLite must not drive the query from the match (its unary plus keeps the
+    term off any index), but check rows found some other way against it.
+    """
     query = bindparam(f"{table}_query", type_=String)
     matching: Select[Any] = (
         select(literal_column("rowid"))
         .select_from(text(table))
         .where(text(f"{table} MATCH :{table}_query").bindparams(query))
     )
-    return literal_column("tasks.rowid").in_(matching)
+    return literal_column("+tasks.rowid" if per_row else "tasks.rowid").in_(matching)
 
 
 def _fts_query(terms: tuple[str, ...]) -> str:
     return " ".join('"' + t.replace('"', '""') + '"' for t in terms)
 
 
-def search_clause(dialect: str, shape: tuple[int, int, int]) -> ColumnElement[bool]:
+def search_clause(
+    dialect: str, shape: tuple[int, int, int], *, per_row: bool = False
+) -> ColumnElement[bool]:
     """Every term must appear in the task's text, as a case-insensitive substring.
 
     The terms are bind parameters (search_values gives them when the statement runs), so
@@ -134,19 +140,19 @@ def search_clause(dialect: str, shape: tuple[int, int, int]) -> ColumnElement[bo
             wanted = bindparam("q_grams", type_=postgresql.ARRAY(Text))
             conditions.append(grams_array.op("@>", is_comparison=True)(wanted))
         # pg_trgm's GIN index serves LIKE for terms of 3+ characters.
-        conditions += [_like(f"q_long_{i}") for i in range(n_long)]
+        conditions += [like_term(f"q_long_{i}") for i in range(n_long)]
     else:
         if n_long:
-            conditions.append(_fts_match("tasks_fts"))
+            conditions.append(fts_match("tasks_fts", per_row=per_row))
         if n_grams:
-            conditions.append(_fts_match("tasks_grams_fts"))
+            conditions.append(fts_match("tasks_grams_fts", per_row=per_row))
     # One character, or two that are not CJK: no index fits; the newest-first scan of
     # the user's tasks stops at the page size.
-    conditions += [_like(f"q_short_{i}") for i in range(n_short)]
+    conditions += [like_term(f"q_short_{i}") for i in range(n_short)]
     return and_(*conditions)
 
 
-def _like(name: str) -> ColumnElement[bool]:
+def like_term(name: str) -> ColumnElement[bool]:
     return Task.search_text.like(bindparam(name, type_=String), escape="\\")
 
 
