@@ -97,3 +97,53 @@ async def test_writes_still_commit_and_roll_back_and_reads_skip_the_trips(
             driver._execute = original  # type: ignore[union-attr]
     finally:
         await engine.dispose()
+
+
+async def test_a_new_connection_opens_set_up_while_queries_hold_the_limit(
+    tmp_path: Path,
+) -> None:
+    # A connection opened under load (the pool growing) neither waits its turn for its
+    # set-up nor lacks it: WAL, foreign keys, the busy timeout, SQLAlchemy's functions.
+    settings = Settings(_env_file=None, data_dir=tmp_path)
+    engine = create_engine(settings, databases.sqlite_url(tmp_path))
+    release = threading.Event()
+    held = asyncio.Event()
+    holding = 0
+
+    async def hold() -> None:
+        nonlocal holding
+        async with engine.connect() as connection:
+            driver = (await connection.get_raw_connection()).driver_connection
+
+            def blocked() -> None:  # a query that runs until released
+                release.wait(10)
+
+            call = asyncio.ensure_future(driver._execute(blocked))  # type: ignore[union-attr]
+            holding += 1
+            if holding == CONCURRENT_CALLS:
+                held.set()
+            await call
+
+    holders = [asyncio.ensure_future(hold()) for _ in range(CONCURRENT_CALLS)]
+    try:
+        async with asyncio.timeout(10):
+            await held.wait()
+            await asyncio.sleep(0.05)  # both blocked calls are in their threads
+            async with engine.connect() as fresh:
+                await fresh.get_raw_connection()
+                assert not any(h.done() for h in holders)  # set up while the limit was held
+                release.set()
+                pragmas = {
+                    name: await fresh.scalar(text(f"PRAGMA {name}"))
+                    for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")
+                }
+                assert pragmas == {
+                    "journal_mode": "wal", "foreign_keys": 1, "busy_timeout": 30000,
+                    "synchronous": 1,
+                }  # fmt: skip
+                # SQLAlchemy's regexp function was registered on it.
+                assert await fresh.scalar(text("SELECT 'abc' REGEXP 'b'")) == 1
+            await asyncio.gather(*holders)
+    finally:
+        release.set()
+        await engine.dispose()

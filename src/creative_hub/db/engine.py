@@ -6,7 +6,7 @@ import weakref
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
 
@@ -42,19 +42,7 @@ def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
     else:
         # A server connection can drop; a SQLite file cannot (no ping there).
         kwargs["pool_pre_ping"] = True
-    engine = create_async_engine(url, **kwargs)
-    if is_sqlite(url):
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-    return engine
-
-
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
-    cur.close()
+    return create_async_engine(url, **kwargs)
 
 
 _gates: weakref.WeakKeyDictionary[Engine, WriteGate] = weakref.WeakKeyDictionary()
