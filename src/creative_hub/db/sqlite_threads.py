@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -27,11 +28,12 @@ CONCURRENT_CALLS = 2
 # connect event they were ten trips to the thread, each waiting its turn for the limit
 # behind the queries of 50 busy connections: the request that opened a connection
 # waited 150-250 ms (a pool grows, and overflow connections reopen, under load).
+_WAL_RETRIES = 20
 PRAGMAS = (
+    "PRAGMA busy_timeout=30000",  # first: the switch to WAL may wait on another connection
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=30000",
 )
 # aiosqlite.connect's default: rows fetched per trip when a cursor is iterated.
 _ITER_CHUNK_SIZE = 64
@@ -76,6 +78,19 @@ class _LimitedConnection(aiosqlite.Connection):
         return self._connection is None or self._connection.in_transaction
 
 
+def _apply(connection: sqlite3.Connection, pragma: str) -> None:
+    # Connections opened together on a new file race to switch it to WAL, and SQLite
+    # answers the losers "database is locked" without waiting; by the retry it is done.
+    for attempt in range(_WAL_RETRIES):
+        try:
+            connection.execute(pragma)
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == _WAL_RETRIES - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1))  # this connection's own thread
+
+
 def limited_connector(
     url: str, *, timeout: float, limit: int = CONCURRENT_CALLS
 ) -> Callable[[], Awaitable[aiosqlite.Connection]]:
@@ -89,8 +104,12 @@ def limited_connector(
 
     def open_in_thread() -> sqlite3.Connection:
         connection: sqlite3.Connection = sqlite3.connect(database, **kwargs)
-        for pragma in PRAGMAS:
-            connection.execute(pragma)
+        try:
+            for pragma in PRAGMAS:
+                _apply(connection, pragma)
+        except BaseException:
+            connection.close()
+            raise
         return connection
 
     async def connect() -> aiosqlite.Connection:
