@@ -11,10 +11,11 @@ history grows. Migration 0007 lists the others in tasks_out_of_order (a trigger 
 each new row against the user's newest). So a page is the union of
 - the first `limit` in-order matches by rowid, newest first: among in-order rows
   rowid order is (created_at, id) order, so these are the newest in-order matches;
-- the out-of-order matches newer than the oldest of those (all of them if the walk
-  came back short): none in a history written as it happened, where the FTS index
-  is then never read in full,
-then sorted and cut to `limit`. Any of the page's tasks is in one of the two sets.
+- the out-of-order matches newer than the oldest of those: none in a history written
+  as it happened, where the FTS index is then never read in full,
+then sorted and cut to `limit`. Any of the page's tasks is in one of the two sets. The
+walk looks at no more than twice `limit` matches; if it comes back short (few matches,
+or a history written in random order), the page is a plain search.
 
 After a cursor, the walk starts below the cursor task's rowid when that task is still
 there and in order (its time never changed): every in-order task older than it has a
@@ -33,11 +34,11 @@ from sqlalchemy import (
     String,
     Uuid,
     bindparam,
+    case,
     column,
     exists,
     func,
     literal_column,
-    or_,
     select,
     table,
     text,
@@ -50,7 +51,13 @@ from creative_hub.tasks.search import fts_match, like_term, search_clause
 
 _MAX_ROWID = 2**63 - 1
 _TASK_ROWID: ColumnElement[int] = literal_column("tasks.rowid", Integer)
-_OUT_OF_ORDER = table("tasks_out_of_order", column("task_rowid", Integer), column("user_id", Uuid))
+_OUT_OF_ORDER = table(
+    "tasks_out_of_order",
+    column("task_rowid", Integer),
+    column("user_id", Uuid),
+    column("created_at", Task.created_at.type),
+    column("id", Task.id.type),
+)
 
 
 def walks_fts(dialect: str, search: tuple[int, int, int] | None) -> bool:
@@ -83,18 +90,48 @@ def _walk_start() -> ColumnElement[Any]:
     return func.coalesce(found, literal_column(str(_MAX_ROWID), BigInteger))
 
 
-def _could_reach_page(walked: Any) -> ColumnElement[bool]:
-    """Newer than the oldest of the walk, unless the walk came back short of a page."""
+def _other_candidates(
+    walked: Any, filters: list[ColumnElement[bool]], search: tuple[int, int, int]
+) -> tuple[Select[Any], Select[Any]]:
+    """The rest of the page's candidates: after a full walk, the out-of-order matches
+    newer than its oldest (few, found through the list's own (user, created_at, id)
+    index, the FTS match checked per row); after a short walk, the plain search's page
+    (the walk's rows may come again; the page's IN takes each once).
+
+    Each query runs only in its own case: a LIMIT of 0 (a scalar subquery, evaluated
+    once) stops it before it reads a row, where a false condition in WHERE did not keep
+    SQLite from collecting the FTS match first.
+    """
+    limit = bindparam("limit", type_=Integer)
+    user_id = bindparam("user_id", type_=Task.user_id.type)
+    full_walk = select(func.count()).select_from(walked).scalar_subquery() >= limit
+    all_rows = -1  # SQLite's LIMIT for "no limit"
     oldest = select(func.min(walked.c.task_rowid)).scalar_subquery()
     oldest_key = tuple_(
         select(walked.c.created_at).where(walked.c.task_rowid == oldest).scalar_subquery(),
         select(walked.c.id).where(walked.c.task_rowid == oldest).scalar_subquery(),
     )
-    walked_count = select(func.count()).select_from(walked).scalar_subquery()
-    return or_(
-        walked_count < bindparam("limit", type_=Integer),
-        tuple_(Task.created_at, Task.id) > oldest_key,
+    newer_than_walk = (
+        select(_TASK_ROWID.label("task_rowid"))
+        .select_from(_OUT_OF_ORDER.join(Task.__table__, _OUT_OF_ORDER.c.task_rowid == _TASK_ROWID))
+        .where(
+            _OUT_OF_ORDER.c.user_id == user_id,
+            tuple_(_OUT_OF_ORDER.c.created_at, _OUT_OF_ORDER.c.id) > oldest_key,
+            *filters,
+            search_clause("sqlite", search, per_row=True),
+        )
+        .limit(case((full_walk, all_rows), else_=0))
+        .subquery()
     )
+    all_listed = (
+        select(_TASK_ROWID.label("task_rowid"))
+        .select_from(Task.__table__)
+        .where(*filters, search_clause("sqlite", search))
+        .order_by(Task.created_at.desc(), Task.id.desc())
+        .limit(case((full_walk, 0), else_=limit))
+        .subquery()
+    )
+    return select(newer_than_walk.c.task_rowid), select(all_listed.c.task_rowid)
 
 
 def search_page(
@@ -114,33 +151,30 @@ def search_page(
     matching = text(f"{walked} MATCH :{walked}_query").bindparams(
         bindparam(f"{walked}_query", type_=String)
     )
-    newest_in_order = (
+    limit = bindparam("limit", type_=Integer)
+    window = (
         select(_TASK_ROWID.label("task_rowid"), Task.created_at, Task.id)
         .select_from(index.join(Task.__table__, index.c.rowid == _TASK_ROWID))
-        .where(matching, *filters, *also, _in_order(_TASK_ROWID))
+        .where(matching, *filters, *also)
         .order_by(index.c.rowid.desc())
-        .limit(bindparam("limit", type_=Integer))
+        # The walk looks no further than twice the page: where in-order tasks are that
+        # rare (a history written in random order), the plain search is cheaper.
+        .limit(limit * 2)
     )
     if after:
-        newest_in_order = newest_in_order.where(index.c.rowid < _walk_start())
-    walked_rows = newest_in_order.cte("newest_in_order")
-    out_of_order = (
-        select(_TASK_ROWID.label("task_rowid"))
-        .select_from(Task.__table__)
-        .where(
-            _TASK_ROWID.in_(
-                select(_OUT_OF_ORDER.c.task_rowid).where(
-                    _OUT_OF_ORDER.c.user_id == bindparam("user_id", type_=Task.user_id.type)
-                )
-            ),
-            # Before the search: an out-of-order task that cannot reach the page (older
-            # than a full walk's oldest) never makes SQLite read the whole FTS match.
-            _could_reach_page(walked_rows),
-            *filters,
-            search_clause("sqlite", search, per_row=True),
-        )
+        window = window.where(index.c.rowid < _walk_start())
+    seen = window.subquery("window")
+    walked_rows = (
+        select(seen.c.task_rowid, seen.c.created_at, seen.c.id)
+        .where(_in_order(seen.c.task_rowid))
+        .order_by(seen.c.task_rowid.desc())
+        .limit(limit)
+        .cte("newest_in_order")
     )
-    candidates = union_all(select(walked_rows.c.task_rowid), out_of_order).subquery("candidates")
+    newer_than_walk, all_listed = _other_candidates(walked_rows, filters, search)
+    candidates = union_all(select(walked_rows.c.task_rowid), newer_than_walk, all_listed).subquery(
+        "candidates"
+    )
     return (
         select(*columns)
         .where(_TASK_ROWID.in_(select(candidates.c.task_rowid)))

@@ -29,14 +29,14 @@ _TRIGGERS = (
     "WHEN EXISTS (SELECT 1 FROM tasks AS earlier WHERE earlier.user_id = new.user_id "
     "AND (earlier.created_at, earlier.id) > (new.created_at, new.id) "
     "AND earlier.rowid < new.rowid) BEGIN "
-    "INSERT OR REPLACE INTO tasks_out_of_order (task_rowid, user_id) "
-    "VALUES (new.rowid, new.user_id); END",
+    "INSERT OR REPLACE INTO tasks_out_of_order (task_rowid, user_id, created_at, id) "
+    "VALUES (new.rowid, new.user_id, new.created_at, new.id); END",
     "CREATE TRIGGER tasks_order_delete AFTER DELETE ON tasks BEGIN "
     "DELETE FROM tasks_out_of_order WHERE task_rowid = old.rowid; END",
     # The app never changes these; if anything does, the row leaves the fast path.
     "CREATE TRIGGER tasks_order_update AFTER UPDATE OF user_id, created_at, id ON tasks BEGIN "
-    "INSERT OR REPLACE INTO tasks_out_of_order (task_rowid, user_id) "
-    "VALUES (new.rowid, new.user_id); END",
+    "INSERT OR REPLACE INTO tasks_out_of_order (task_rowid, user_id, created_at, id) "
+    "VALUES (new.rowid, new.user_id, new.created_at, new.id); END",
 )
 
 
@@ -50,14 +50,16 @@ def _backfill() -> None:
         key = (created_at, task_id)
         seen = greatest.get(user_id)
         if seen is not None and seen > key:
-            out_of_order.append({"task_rowid": rowid, "user_id": user_id})
+            out_of_order.append(
+                {"task_rowid": rowid, "user_id": user_id, "created_at": created_at, "id": task_id}
+            )
         else:
             greatest[user_id] = key
     if out_of_order:
         bind.execute(
             sa.text(
-                "INSERT INTO tasks_out_of_order (task_rowid, user_id) "
-                "VALUES (:task_rowid, :user_id)"
+                "INSERT INTO tasks_out_of_order (task_rowid, user_id, created_at, id) "
+                "VALUES (:task_rowid, :user_id, :created_at, :id)"
             ),
             out_of_order,
         )
@@ -70,8 +72,15 @@ def upgrade() -> None:
         "tasks_out_of_order",
         sa.Column("task_rowid", sa.Integer(), primary_key=True, autoincrement=False),
         sa.Column("user_id", sa.Uuid(), nullable=False),
+        # The task's sort key, so the few that could reach a page are found by index.
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
     )
-    op.create_index("ix_tasks_out_of_order_user_id", "tasks_out_of_order", ["user_id"])
+    op.create_index(
+        "ix_tasks_out_of_order_user_created",
+        "tasks_out_of_order",
+        ["user_id", "created_at", "id"],
+    )
     _backfill()
     for trigger in _TRIGGERS:
         op.execute(trigger)
@@ -82,5 +91,5 @@ def downgrade() -> None:
         return
     for name in ("tasks_order_insert", "tasks_order_delete", "tasks_order_update"):
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
-    op.drop_index("ix_tasks_out_of_order_user_id", table_name="tasks_out_of_order")
+    op.drop_index("ix_tasks_out_of_order_user_created", table_name="tasks_out_of_order")
     op.drop_table("tasks_out_of_order")
