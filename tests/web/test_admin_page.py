@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from playwright.async_api import Page, expect
 
 from tests.web.conftest import NewPage, Screenshot, sign_up
@@ -74,3 +76,24 @@ async def test_the_admin_page_is_a_404_for_everyone_else(new_page: NewPage) -> N
     )
     assert forged.status == 404
     assert admin["user"]["is_superuser"] and not someone["user"]["is_superuser"]
+
+
+async def test_an_answer_faster_than_the_busy_spinner_leaves_the_button_usable(
+    page: Page,
+) -> None:
+    # A form shows its busy state one timer tick after submitting (so the submitter's
+    # name=value is still sent). A busy browser can run that tick after the answer is
+    # in: the button must not stay disabled then. The page's timers wait here until the
+    # answer has been handled.
+    await page.goto("/admin")
+    await page.clock.install()
+    await page.clock.pause_at(time.time() + 60)  # the page's timers now wait for us
+    mine = page.locator(f"tr[data-user={page.user['name']}]")  # type: ignore[attr-defined]
+    await mine.get_by_role("button", name="Disable").click()
+    await expect(page.locator("[data-inline-error]")).to_contain_text(
+        "You cannot disable your own account"
+    )
+    await page.clock.run_for(1000)
+    button = mine.get_by_role("button", name="Disable")
+    await expect(button).to_be_enabled()
+    await expect(button).not_to_have_attribute("aria-busy", "true")

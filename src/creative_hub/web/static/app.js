@@ -251,7 +251,12 @@
       doc.documentElement.classList.add("is-navigating");
     }
     // After this event: a disabled submitter would drop its name=value from the form data.
-    window.setTimeout(function () { setBusy(form, true); }, 0);
+    // Unless the answer came first (a fast server, a busy browser): then it stays idle.
+    var submission = {};
+    form._submission = submission;
+    window.setTimeout(function () {
+      if (form._submission === submission) setBusy(form, true);
+    }, 0);
   });
   doc.addEventListener("htmx:beforeRequest", function (event) {
     var elt = event.detail.elt;
@@ -262,7 +267,10 @@
   });
   doc.addEventListener("htmx:afterRequest", function (event) {
     var elt = event.detail.elt;
-    if (elt.tagName === "FORM") setBusy(elt, false);
+    if (elt.tagName === "FORM") {
+      elt._submission = null;
+      setBusy(elt, false);
+    }
     if (elt.tagName === "BUTTON" && elt.isConnected) {
       elt.disabled = false;
       elt.removeAttribute("aria-busy");
