@@ -28,8 +28,9 @@ test: setup ## Set up, then lint, typecheck and pytest (all three run; fails if 
 	done; \
 	if [ -n "$$failed" ]; then echo "make test: FAILED:$$failed" >&2; exit 1; fi
 
-lint: ## ruff on src, tests and bench
+lint: ## ruff (rules and formatting) on src, tests and bench
 	$(UV_RUN) ruff check $(LINT_PATHS)
+	$(UV_RUN) ruff format --check $(LINT_PATHS)
 
 typecheck: ## mypy (strict) on the package
 	$(UV_RUN) mypy

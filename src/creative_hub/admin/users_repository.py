@@ -50,7 +50,9 @@ class AdminUserRepository:
         return int(await self.session.scalar(stmt) or 0)
 
     async def count_active_superusers(self) -> int:
-        stmt = select(func.count()).select_from(User).where(
-            User.is_superuser.is_(True), User.is_active.is_(True)
+        stmt = (
+            select(func.count())
+            .select_from(User)
+            .where(User.is_superuser.is_(True), User.is_active.is_(True))
         )
         return int(await self.session.scalar(stmt) or 0)
