@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -86,7 +87,12 @@ async def test_a_streamed_reply_is_saved_as_the_sum_of_its_deltas(
             await client.get(f"/api/chat/conversations/{convo['id']}", headers=me["headers"])
         ).json()
         assert [m["role"] for m in saved["messages"]] == ["user", "assistant"]
-        assert saved["messages"][1]["content"] == done["content"]
+        # The streamed message is the stored one, field for field (the time as an instant).
+        stored = saved["messages"][1]
+        assert datetime.fromisoformat(stored.pop("created_at")) == datetime.fromisoformat(
+            done.pop("created_at")
+        )
+        assert stored == done
         assert saved["title"] != "New chat"
 
 
