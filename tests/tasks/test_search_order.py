@@ -23,10 +23,15 @@ from sqlalchemy import delete, text, update
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from creative_hub.db import migrate
+from creative_hub.db.engine import create_engine, create_sessionmaker
+from creative_hub.events.memory import MemoryEventBus
 from creative_hub.models.enums import TaskStatus, TaskType
 from creative_hub.models.task import Task
 from creative_hub.models.user import User
+from creative_hub.settings import Settings
+from creative_hub.storage.local import LocalAssetStore
 from creative_hub.tasks.search import search_columns
+from creative_hub.tasks.service import TaskService
 from tests.support import databases
 from tests.support.api import register
 
@@ -217,3 +222,38 @@ async def test_sqlite_upgrade_lists_existing_tasks_written_out_of_order(tmp_path
     await asyncio.to_thread(migrate.downgrade, url, "0006")
     await asyncio.to_thread(migrate.upgrade, url)
     assert await _out_of_order(url) == {made[2].id, made[4].id}
+
+
+async def test_sqlite_dates_a_task_as_it_is_written(tmp_path: Path) -> None:
+    # A task that waits for the write gate behind another writer is dated when it is
+    # written, not before: the history stays in write order, and on the fast path.
+    url = databases.sqlite_url(tmp_path)
+    user_id = await _sqlite_user(url, "head")
+    engine = create_engine(Settings(_env_file=None, data_dir=tmp_path), url)
+    sessionmaker = create_sessionmaker(engine)
+    try:
+        async with sessionmaker() as session:
+            user = await session.get(User, user_id)
+        assert user is not None
+        waiting = asyncio.Event()
+        async with sessionmaker() as holder, sessionmaker() as late:
+            await holder.execute(update(User).where(User.id == user_id).values(username="held"))
+            service = TaskService(late, MemoryEventBus(), LocalAssetStore(tmp_path / "assets"))
+
+            async def create() -> Task:
+                waiting.set()
+                task = await service.create(user, TaskType.speech, {"prompt": "a lighthouse"})
+                await late.commit()
+                return task
+
+            creating = asyncio.ensure_future(create())
+            await waiting.wait()
+            await asyncio.sleep(0.05)  # it is now queued for the gate
+            assert not creating.done()
+            await holder.commit()  # the gate opens
+            released = datetime.now(UTC)
+            task = await creating
+        assert task.created_at >= released
+        assert await _out_of_order(url) == set()
+    finally:
+        await engine.dispose()

@@ -49,8 +49,13 @@ class TaskService:
         model: str | None = None,
         workflow_id: uuid.UUID | None = None,
     ) -> Task:
-        """Insert a queued task; it is enqueued once the request's transaction commits."""
-        now = utcnow()
+        """Insert a queued task; it is enqueued once the request's transaction commits.
+
+        created_at and updated_at are left to the columns' defaults, taken as the row is
+        written: on SQLite, after the write gate. A time taken before it let a task wait
+        behind a later one and be written after it, out of creation order, which sends
+        searches back to the slow way (tasks/search_order.py).
+        """
         task = Task(
             id=uuid.uuid4(),
             user_id=user.id,
@@ -65,8 +70,6 @@ class TaskService:
             progress=0,
             attempts=0,
             cancel_requested=False,
-            created_at=now,
-            updated_at=now,
         )
         self.repo.add(task)
         await self.session.flush()
