@@ -250,7 +250,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     else:
         url = f"sqlite+aiosqlite:///{WORK / 'b.db'}"
     config = ServerConfig(backend=args.backend, database_url=url, data_dir=WORK / "data",
-                          migrate=True)  # fmt: skip
+                          migrate=True, workers=args.workers)  # fmt: skip
     hub = await asyncio.to_thread(start_server, config, timeout=120)
     results: dict[str, Any] = {"tokens": args.tokens, "interval_ms": args.interval_ms}
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
@@ -287,6 +287,7 @@ def main() -> None:
     parser.add_argument("--interval-ms", type=float, default=10.0)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--workers", type=int, default=1, help="the hub's server processes")
     parser.add_argument(
         "--stagger", action="store_true",
         help="the 20 streams of a round start at random moments within one stream's length",
@@ -328,6 +329,7 @@ def main() -> None:
     print(
         f"rerun: {sys.executable} -m bench.providers --tokens {args.tokens} --interval-ms "
         f"{args.interval_ms} --rounds {args.rounds} --backend {args.backend}"
+        + (f" --workers {args.workers}" if args.workers > 1 else "")
         + (" --stagger" if args.stagger else "")
     )
 
