@@ -28,13 +28,13 @@ CONCURRENT_CALLS = 2
 # connect event they were ten trips to the thread, each waiting its turn for the limit
 # behind the queries of 50 busy connections: the request that opened a connection
 # waited 150-250 ms (a pool grows, and overflow connections reopen, under load).
-_WAL_RETRIES = 20
 PRAGMAS = (
     "PRAGMA busy_timeout=30000",  # first: the switch to WAL may wait on another connection
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
 )
+_WAL_RETRIES = 20
 # aiosqlite.connect's default: rows fetched per trip when a cursor is iterated.
 _ITER_CHUNK_SIZE = 64
 

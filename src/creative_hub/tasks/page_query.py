@@ -21,10 +21,9 @@ from sqlalchemy.engine import Dialect
 from creative_hub.db.prepared import PreparedSelect
 from creative_hub.models.enums import TaskStatus, TaskType
 from creative_hub.models.task import Task
-from creative_hub.tasks import search_order
 from creative_hub.tasks.page_json import task_json_column
 from creative_hub.tasks.search import search_clause, search_terms, search_values
-from creative_hub.tasks.search_order import walks_fts
+from creative_hub.tasks.search_order import search_page, walks_fts
 
 
 @dataclass(frozen=True)
@@ -108,7 +107,7 @@ def page_statement(columns: Sequence[Any], dialect: str, shape: Shape) -> Select
         )
         filters.append(tuple_(Task.created_at, Task.id) < tuple_(*cursor))
     if search is not None and walks_fts(dialect, search):
-        return search_order.search_page(tuple(columns), filters, search, after)
+        return search_page(tuple(columns), filters, search, after)
     stmt = select(*columns).where(*filters)
     if search is not None:
         stmt = stmt.where(search_clause(dialect, search))

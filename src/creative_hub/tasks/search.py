@@ -20,6 +20,7 @@ from sqlalchemy import (
     Select,
     String,
     Text,
+    TextClause,
     and_,
     bindparam,
     func,
@@ -108,13 +109,16 @@ def fts_match(table: str, *, per_row: bool = False) -> ColumnElement[bool]:
     per_row: SQLite must not drive the query from the match (its unary plus keeps the
     term off any index), but check rows found some other way against it.
     """
-    query = bindparam(f"{table}_query", type_=String)
     matching: Select[Any] = (
-        select(literal_column("rowid"))
-        .select_from(text(table))
-        .where(text(f"{table} MATCH :{table}_query").bindparams(query))
+        select(literal_column("rowid")).select_from(text(table)).where(fts_matches(table))
     )
     return literal_column("+tasks.rowid" if per_row else "tasks.rowid").in_(matching)
+
+
+def fts_matches(table: str) -> TextClause:
+    """`<table> MATCH :<table>_query`, the query from search_values."""
+    query = bindparam(f"{table}_query", type_=String)
+    return text(f"{table} MATCH :{table}_query").bindparams(query)
 
 
 def _fts_query(terms: tuple[str, ...]) -> str:

@@ -31,8 +31,6 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
-    String,
-    Uuid,
     bindparam,
     case,
     column,
@@ -41,20 +39,19 @@ from sqlalchemy import (
     literal_column,
     select,
     table,
-    text,
     tuple_,
     union_all,
 )
 
 from creative_hub.models.task import Task
-from creative_hub.tasks.search import fts_match, like_term, search_clause
+from creative_hub.tasks.search import fts_match, fts_matches, like_term, search_clause
 
 _MAX_ROWID = 2**63 - 1
 _TASK_ROWID: ColumnElement[int] = literal_column("tasks.rowid", Integer)
 _OUT_OF_ORDER = table(
     "tasks_out_of_order",
     column("task_rowid", Integer),
-    column("user_id", Uuid),
+    column("user_id", Task.user_id.type),
     column("created_at", Task.created_at.type),
     column("id", Task.id.type),
 )
@@ -123,7 +120,7 @@ def _other_candidates(
         .limit(case((full_walk, all_rows), else_=0))
         .subquery()
     )
-    all_listed = (
+    plain_page = (
         select(_TASK_ROWID.label("task_rowid"))
         .select_from(Task.__table__)
         .where(*filters, search_clause("sqlite", search))
@@ -131,7 +128,7 @@ def _other_candidates(
         .limit(case((full_walk, 0), else_=limit))
         .subquery()
     )
-    return select(newer_than_walk.c.task_rowid), select(all_listed.c.task_rowid)
+    return select(newer_than_walk.c.task_rowid), select(plain_page.c.task_rowid)
 
 
 def search_page(
@@ -148,14 +145,11 @@ def search_page(
     also = [like_term(f"q_short_{i}") for i in range(n_short)]
     if n_long and n_grams:
         also.append(fts_match("tasks_grams_fts"))
-    matching = text(f"{walked} MATCH :{walked}_query").bindparams(
-        bindparam(f"{walked}_query", type_=String)
-    )
     limit = bindparam("limit", type_=Integer)
     window = (
         select(_TASK_ROWID.label("task_rowid"), Task.created_at, Task.id)
         .select_from(index.join(Task.__table__, index.c.rowid == _TASK_ROWID))
-        .where(matching, *filters, *also)
+        .where(fts_matches(walked), *filters, *also)
         .order_by(index.c.rowid.desc())
         # The walk looks no further than twice the page: where in-order tasks are that
         # rare (a history written in random order), the plain search is cheaper.
@@ -171,13 +165,13 @@ def search_page(
         .limit(limit)
         .cte("newest_in_order")
     )
-    newer_than_walk, all_listed = _other_candidates(walked_rows, filters, search)
-    candidates = union_all(select(walked_rows.c.task_rowid), newer_than_walk, all_listed).subquery(
+    newer_than_walk, plain_page = _other_candidates(walked_rows, filters, search)
+    candidates = union_all(select(walked_rows.c.task_rowid), newer_than_walk, plain_page).subquery(
         "candidates"
     )
     return (
         select(*columns)
         .where(_TASK_ROWID.in_(select(candidates.c.task_rowid)))
         .order_by(Task.created_at.desc(), Task.id.desc())
-        .limit(bindparam("limit", type_=Integer))
+        .limit(limit)
     )
