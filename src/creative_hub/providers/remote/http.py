@@ -30,6 +30,7 @@ import structlog
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
 
 from creative_hub.providers.base import ProviderError
+from creative_hub.providers.remote.aiohttp_transport import AiohttpTransport
 from creative_hub.providers.remote.circuit import CircuitBreaker
 from creative_hub.providers.remote.redact import redact
 
@@ -157,14 +158,14 @@ class ProviderHttp:
         self.breaker = breaker or CircuitBreaker()
         self._secrets = secrets
         self._classify = classify
-        self._transport = transport
+        self._transport = transport or AiohttpTransport()
         self._plain: httpx.AsyncClient | None = None  # other hosts: no provider headers
         self.client = httpx.AsyncClient(
             base_url=self.base_url,
             headers=headers or {},
             timeout=self._timeout(None),
             follow_redirects=False,  # a redirect could lead off the configured host
-            transport=transport,
+            transport=self._transport,
         )
 
     def _timeout(self, seconds: float | None) -> httpx.Timeout:
