@@ -255,7 +255,13 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {"tokens": args.tokens, "interval_ms": args.interval_ms}
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
     try:
-        async with httpx.AsyncClient(base_url=hub.base, timeout=120, limits=limits) as client:
+        # Each path has its own client: httpx's pool checks every pooled connection on each
+        # request, so one pool holding both paths' 20 connections charged each path for
+        # the other's (the hub's rounds ran with 40, the direct ones first with 20).
+        async with (
+            httpx.AsyncClient(base_url=hub.base, timeout=120, limits=limits) as client,
+            httpx.AsyncClient(timeout=120, limits=limits) as direct_client,
+        ):
             admin = await register(client, "benchadmin")
             provider = {"kind": "openai_compatible", "name": "fake", "base_url": f"{fake_base}/v1"}
             r = await client.post("/api/admin/providers", headers=admin, json=provider)
@@ -265,11 +271,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             await measure([adapter], 1)
             results["adapter_x1"] = await measure([adapter], args.rounds * 4)
             results["direct_x1_same_process"] = await measure(
-                [direct_stream(client, fake_base)], args.rounds * 4
+                [direct_stream(direct_client, fake_base)], args.rounds * 4
             )
             await close()
             for concurrency in (1, 20):
-                direct = [direct_stream(client, fake_base) for _ in range(concurrency)]
+                direct = [direct_stream(direct_client, fake_base) for _ in range(concurrency)]
                 through = [await hub_stream(client, users[i]) for i in range(concurrency)]
                 await measure(direct[:1] + through[:1], 1)  # warm both paths
                 spread = args.tokens * interval if args.stagger and concurrency > 1 else 0.0
