@@ -178,3 +178,31 @@ async def test_bodies_go_out_whole_and_gzip_comes_back_decoded(raw_server: RawSe
     assert body == '{"q":"ü"}'.encode()
     assert b"content-type: application/json" in json_head.lower()
     assert json_head.lower().count(b"user-agent:") == 1  # httpx's, not a second one
+
+
+async def test_the_proxy_from_the_environment_is_used(
+    raw_server: RawServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HTTP_PROXY is obeyed, as it was with httpx's own pool: the request reaches the
+    proxy in absolute form, for a provider host this machine could not resolve."""
+    lines: list[bytes] = []
+
+    async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head, _ = await read_request(reader)
+        lines.append(head.split(b"\r\n")[0])
+        writer.write(response("200 OK", b'{"via": "proxy"}', "Content-Type: application/json"))
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(proxy, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    http = ProviderHttp("proxied", "http://provider.invalid/v1")
+    try:
+        assert await http.json("GET", "models") == {"via": "proxy"}
+    finally:
+        await http.aclose()
+        server.close()
+    assert lines == [b"GET http://provider.invalid/v1/models HTTP/1.1"]

@@ -80,6 +80,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             auto_decompress=False,  # httpx decodes the body by its Content-Encoding
             cookie_jar=aiohttp.DummyCookieJar(),  # httpx keeps the cookies
             timeout=aiohttp.ClientTimeout(total=None),
+            # HTTP(S)_PROXY / NO_PROXY from the environment, as httpx's own pool obeyed them
+            # (a hub behind a company proxy reaches the provider APIs through it).
+            trust_env=True,
         )
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
