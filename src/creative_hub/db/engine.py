@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.ext.asyncio import AsyncSession as AsyncSession
 
+from creative_hub.db.idle_ping import ping_idle_connections
 from creative_hub.db.sqlite_gate import GatedSession, WriteGate
 from creative_hub.db.sqlite_threads import limited_connector
 from creative_hub.settings import Settings
@@ -39,10 +40,11 @@ def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         # Connections that share a limit on calls in flight (sqlite_threads.py).
         kwargs["async_creator"] = limited_connector(url, timeout=30)
-    else:
+    engine = create_async_engine(url, **kwargs)
+    if not is_sqlite(url):
         # A server connection can drop; a SQLite file cannot (no ping there).
-        kwargs["pool_pre_ping"] = True
-    return create_async_engine(url, **kwargs)
+        ping_idle_connections(engine)
+    return engine
 
 
 _gates: weakref.WeakKeyDictionary[Engine, WriteGate] = weakref.WeakKeyDictionary()
