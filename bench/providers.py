@@ -8,12 +8,14 @@ concurrent streams. Figures: first-token latency and tokens/s per stream, hub vs
 Targets: <= 5 ms added to the first token, >= 95% of direct throughput.
 
     .venv/bin/python -m bench.providers [--tokens 100] [--interval-ms 10] [--rounds 5]
-        [--backend sqlite|postgresql] [--stagger]
+        [--backend sqlite|postgresql] [--workers N] [--stagger | --steady]
 
 By default the 20 streams of a round start in the same instant (a burst: the hub then
 serves 20 requests' bookkeeping back to back before the last one's provider call).
 --stagger starts each at a random moment within one stream's length, direct and through
-the hub alike: still ~20 streams open at once, as when 20 people chat.
+the hub alike: up to 20 streams open at once (10 on average over a round). --steady
+keeps 20 open: 20 clients each chat back to back from a random start, as when 20 people
+chat, and only replies that start while all 20 are streaming count.
 """
 
 from __future__ import annotations
@@ -194,15 +196,28 @@ def adapter_stream(base: str) -> tuple[Stream, Callable[[], Awaitable[None]]]:
     return run, connection.aclose
 
 
-async def measure(streams: list[Stream], rounds: int, spread: float = 0.0) -> dict[str, Any]:
-    """spread: each stream of a round starts at a random moment in that many seconds."""
+async def measure(
+    streams: list[Stream], rounds: int, spread: float = 0.0, steady: bool = False
+) -> dict[str, Any]:
+    """spread: each stream of a round starts at a random moment in that many seconds.
+    steady: each stream is a client that, after a random start within `spread`, chats
+    back to back (rounds + 2 replies, its first and last not counted), so every counted
+    reply starts while all the others are streaming."""
     results: list[dict[str, float]] = []
 
     async def later(stream: Stream) -> dict[str, float]:
         await asyncio.sleep(random.uniform(0, spread))  # the stream times itself from here
         return await stream()
 
-    for _ in range(rounds):
+    async def client(stream: Stream) -> list[dict[str, float]]:
+        await asyncio.sleep(random.uniform(0, spread))
+        replies = [await stream() for _ in range(rounds + 2)]
+        return replies[1:-1]
+
+    if steady:
+        for replies in await asyncio.gather(*(client(s) for s in streams)):
+            results += replies
+    for _ in range(0 if steady else rounds):
         results += await asyncio.gather(*(later(s) if spread else s() for s in streams))
     firsts = [r["first_token_ms"] for r in results]
     rates = [r["tokens_per_s"] for r in results]
@@ -252,7 +267,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     config = ServerConfig(backend=args.backend, database_url=url, data_dir=WORK / "data",
                           migrate=True, workers=args.workers)  # fmt: skip
     hub = await asyncio.to_thread(start_server, config, timeout=120)
-    results: dict[str, Any] = {"tokens": args.tokens, "interval_ms": args.interval_ms}
+    mode = "steady" if args.steady else "stagger" if args.stagger else "burst"
+    results: dict[str, Any] = {"tokens": args.tokens, "interval_ms": args.interval_ms,
+                               "mode": mode}  # fmt: skip
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
     try:
         # Each path has its own client: httpx's pool checks every pooled connection on each
@@ -278,9 +295,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 direct = [direct_stream(direct_client, fake_base) for _ in range(concurrency)]
                 through = [await hub_stream(client, users[i]) for i in range(concurrency)]
                 await measure(direct[:1] + through[:1], 1)  # warm both paths
-                spread = args.tokens * interval if args.stagger and concurrency > 1 else 0.0
-                results[f"direct_x{concurrency}"] = await measure(direct, args.rounds, spread)
-                results[f"hub_x{concurrency}"] = await measure(through, args.rounds, spread)
+                spread = args.tokens * interval if mode != "burst" and concurrency > 1 else 0.0
+                steady = mode == "steady" and concurrency > 1
+                results[f"direct_x{concurrency}"] = await measure(
+                    direct, args.rounds, spread, steady
+                )
+                results[f"hub_x{concurrency}"] = await measure(through, args.rounds, spread, steady)
     finally:
         await asyncio.to_thread(stop_server_proc, hub.proc)
         await asyncio.to_thread(stop_server_proc, fake)
@@ -298,6 +318,10 @@ def main() -> None:
         "--stagger", action="store_true",
         help="the 20 streams of a round start at random moments within one stream's length",
     )  # fmt: skip
+    parser.add_argument(
+        "--steady", action="store_true",
+        help="20 clients chat back to back from random starts: 20 streams always open",
+    )  # fmt: skip
     parser.add_argument("--serve-fake", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_fake:
@@ -305,7 +329,7 @@ def main() -> None:
         return
     results = asyncio.run(run(args))
     print(f"fake provider: {args.tokens} tokens, one every {args.interval_ms} ms")
-    print(f"hub: {args.backend}")
+    print(f"hub: {args.backend}; 20 streams: {results['mode']}")
     for n in (1, 20):
         d, h = results[f"direct_x{n}"], results[f"hub_x{n}"]
         added = h["first_token_ms_p50"] - d["first_token_ms_p50"]
@@ -337,6 +361,7 @@ def main() -> None:
         f"{args.interval_ms} --rounds {args.rounds} --backend {args.backend}"
         + (f" --workers {args.workers}" if args.workers > 1 else "")
         + (" --stagger" if args.stagger else "")
+        + (" --steady" if args.steady else "")
     )
 
 
