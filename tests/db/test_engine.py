@@ -78,3 +78,20 @@ async def test_a_connection_killed_while_idle_is_replaced_before_use(
         assert pings == 1
     finally:
         await engine.dispose()
+
+
+@POSTGRES_ONLY
+async def test_the_connection_returned_last_is_used_first(backend: str) -> None:
+    """So the connections in use stay within the ping's idle window, and a reply's
+    history read does not pay a ping because an older spare one came up first."""
+    settings = Settings(_env_file=None, database_pool_size=2, database_max_overflow=0)
+    engine = create_engine(settings, databases.postgres_url())
+    try:
+        first, second = await engine.connect(), await engine.connect()
+        pids = [(await c.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+                for c in (first, second)]  # fmt: skip
+        await first.close()
+        await second.close()  # returned last
+        assert await backend_pid(engine) == pids[1]
+    finally:
+        await engine.dispose()
