@@ -1,10 +1,10 @@
 """httpx's API over aiohttp's connection pool: the transport of every provider client.
 
-httpx's own pool (httpcore on anyio) costs a chat reply ~0.5 ms of event-loop time to
-open: it checks every pooled connection's socket on each request, and each await goes
-through anyio's cancel scopes. With 20 replies starting together that queueing is on
-the first token's path (issue 7). aiohttp's pool and C parser do the same work in a
-fraction. The adapters keep httpx's Request/Response; only the wire is aiohttp's.
+httpx's own pool (httpcore on anyio) checks every pooled connection's socket on each
+request, and each of its awaits goes through anyio's cancel scopes: with 20 chat replies
+at once the hub spent 17.5-18.25 ms of CPU per 100-token reply, 13.0-13.25 ms on
+aiohttp's pool and C parser (issue 7; docs/performance.md, session 9). The adapters keep
+httpx's Request/Response; only the wire is aiohttp's.
 
 aiohttp's errors become the httpx errors httpcore raises for the same failure, so
 ProviderHttp maps them to the same codes (a refused connection is retried, a read
