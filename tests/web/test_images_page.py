@@ -31,7 +31,10 @@ async def test_generate_an_image_and_find_it_in_history(page: Page, screenshot: 
     await expect(card.get_by_text("Succeeded")).to_be_visible(timeout=JOB_TIMEOUT)
     image = card.locator(".task-gallery img")
     await expect(image).to_have_attribute("alt", SCRIPT_PROMPT)
-    assert await image.evaluate("img => img.complete && img.naturalWidth > 0")
+    # The <img> appears before its bytes arrive: wait for the load to end, then check it
+    # did not end broken (a broken image is complete with no width).
+    await expect(image).to_have_js_property("complete", True)
+    assert await image.evaluate("img => img.naturalWidth") > 0
     await expect(card.get_by_role("link", name="Download")).to_have_attribute(
         "href", re.compile(r"^/api/assets/[0-9a-f-]+\?download=true$")
     )
