@@ -23,7 +23,7 @@ from creative_hub.models.enums import TaskStatus, TaskType
 from creative_hub.models.task import Task
 from creative_hub.tasks.page_json import task_json_column
 from creative_hub.tasks.search import search_clause, search_terms, search_values
-from creative_hub.tasks.search_order import search_page, walks_fts
+from creative_hub.tasks.search_order import newest_first, search_page, walks_fts
 
 
 @dataclass(frozen=True)
@@ -108,12 +108,9 @@ def page_statement(columns: Sequence[Any], dialect: str, shape: Shape) -> Select
         filters.append(tuple_(Task.created_at, Task.id) < tuple_(*cursor))
     if search is not None and walks_fts(dialect, search):
         return search_page(tuple(columns), filters, search, after)
-    stmt = select(*columns).where(*filters)
     if search is not None:
-        stmt = stmt.where(search_clause(dialect, search))
-    return stmt.order_by(Task.created_at.desc(), Task.id.desc()).limit(
-        bindparam("limit", type_=Integer)
-    )
+        filters.append(search_clause(dialect, search))
+    return newest_first(columns, filters, bindparam("limit", type_=Integer))
 
 
 @functools.lru_cache(maxsize=512)

@@ -24,6 +24,7 @@ smaller rowid.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -55,6 +56,19 @@ _OUT_OF_ORDER = table(
     column("created_at", Task.created_at.type),
     column("id", Task.id.type),
 )
+
+
+def newest_first(
+    columns: Sequence[Any], conditions: Sequence[ColumnElement[bool]], limit: Any
+) -> Select[Any]:
+    """A page of tasks in the order of every task page and its cursor: (created_at, id),
+    newest first. Here rather than in page_query, which imports this module."""
+    return (
+        select(*columns)
+        .where(*conditions)
+        .order_by(Task.created_at.desc(), Task.id.desc())
+        .limit(limit)
+    )
 
 
 def walks_fts(dialect: str, search: tuple[int, int, int] | None) -> bool:
@@ -121,11 +135,12 @@ def _other_candidates(
         .subquery()
     )
     plain_page = (
-        select(_TASK_ROWID.label("task_rowid"))
+        newest_first(
+            [_TASK_ROWID.label("task_rowid")],
+            [*filters, search_clause("sqlite", search)],
+            case((full_walk, 0), else_=limit),
+        )
         .select_from(Task.__table__)
-        .where(*filters, search_clause("sqlite", search))
-        .order_by(Task.created_at.desc(), Task.id.desc())
-        .limit(case((full_walk, 0), else_=limit))
         .subquery()
     )
     return select(newer_than_walk.c.task_rowid), select(plain_page.c.task_rowid)
@@ -169,9 +184,4 @@ def search_page(
     candidates = union_all(select(walked_rows.c.task_rowid), newer_than_walk, plain_page).subquery(
         "candidates"
     )
-    return (
-        select(*columns)
-        .where(_TASK_ROWID.in_(select(candidates.c.task_rowid)))
-        .order_by(Task.created_at.desc(), Task.id.desc())
-        .limit(limit)
-    )
+    return newest_first(columns, [_TASK_ROWID.in_(select(candidates.c.task_rowid))], limit)
