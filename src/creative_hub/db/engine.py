@@ -38,16 +38,15 @@ def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
     )
     if is_sqlite(url):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        # Connections that share a limit on calls in flight (sqlite_threads.py).
+        # Connections that share a limit on calls in flight (sqlite_threads.py). A file
+        # cannot drop a connection the way a server can: no ping.
         kwargs["async_creator"] = limited_connector(url, timeout=30)
-    else:
-        # The connection returned last is handed out first: the busy ones stay within
-        # the idle ping's window (idle_ping.py), the spare ones age and get checked.
-        kwargs["pool_use_lifo"] = True
+        return create_async_engine(url, **kwargs)
+    # The connection returned last is handed out first: the busy ones stay within the
+    # idle ping's window, the spare ones age and get checked (idle_ping.py).
+    kwargs["pool_use_lifo"] = True
     engine = create_async_engine(url, **kwargs)
-    if not is_sqlite(url):
-        # A server connection can drop; a SQLite file cannot (no ping there).
-        ping_idle_connections(engine)
+    ping_idle_connections(engine)
     return engine
 
 
