@@ -91,9 +91,10 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         timeout = request.extensions.get("timeout", {})
         headers = [(k, v) for k, v in request.headers.multi_items() if k != "transfer-encoding"]
         try:
-            body: bytes | AsyncIterator[bytes] | None = request.content or None
+            body: bytes | httpx.AsyncByteStream | None = request.content or None
         except httpx.RequestNotRead:  # a streamed body (multipart): aiohttp sends it on
-            body = _stream(request.stream)
+            assert isinstance(request.stream, httpx.AsyncByteStream)  # as httpx's own does
+            body = request.stream
         with _as_httpx_errors(request):
             response = await self._session.request(
                 request.method,
@@ -125,12 +126,3 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             session, self._session = self._session, None
             await session.close()
             await asyncio.sleep(0)  # let the connector's transports close
-
-
-async def _stream(stream: httpx.SyncByteStream | httpx.AsyncByteStream) -> AsyncIterator[bytes]:
-    if isinstance(stream, httpx.AsyncByteStream):
-        async for chunk in stream:
-            yield chunk
-    else:
-        for chunk in stream:
-            yield chunk
