@@ -314,11 +314,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--workers", type=int, default=1, help="the hub's server processes")
-    parser.add_argument(
+    starts = parser.add_mutually_exclusive_group()  # default: the 20 start together
+    starts.add_argument(
         "--stagger", action="store_true",
         help="the 20 streams of a round start at random moments within one stream's length",
     )  # fmt: skip
-    parser.add_argument(
+    starts.add_argument(
         "--steady", action="store_true",
         help="20 clients chat back to back from random starts: 20 streams always open",
     )  # fmt: skip
