@@ -206,3 +206,35 @@ async def test_the_proxy_from_the_environment_is_used(
         await http.aclose()
         server.close()
     assert lines == [b"GET http://provider.invalid/v1/models HTTP/1.1"]
+
+
+async def test_a_host_in_no_proxy_is_reached_directly(
+    raw_server: RawServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NO_PROXY is obeyed too: a provider on the hub's own network is called directly
+    while everything else goes through the company proxy."""
+    proxied: list[bytes] = []
+
+    async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head, _ = await read_request(reader)
+        proxied.append(head.split(b"\r\n")[0])
+        writer.write(response("502 Bad Gateway", b"proxy"))
+        await writer.drain()
+        writer.close()
+
+    async def provider(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        writer.write(response("200 OK", b'{"via": "direct"}', "Content-Type: application/json"))
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(proxy, "127.0.0.1", 0)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.delenv("no_proxy", raising=False)
+    try:
+        http = await raw_server(provider)  # made after the environment is set, as at start-up
+        assert await http.json("GET", "models") == {"via": "direct"}
+    finally:
+        server.close()
+    assert proxied == []
