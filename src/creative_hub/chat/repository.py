@@ -67,9 +67,11 @@ class ChatRepository:
         rows = await statement.fetch(self.session, {"conversation_id": conversation_id})
         if not rows:
             return None, []
-        converted = [statement.convert(row) for row in rows]
-        head = ConversationHead(*converted[0][:4])
-        return head, [(role, content) for *_, role, content in converted if role is not None]
+        # The conversation's columns repeat on every row: converted once (a UUID per row
+        # was most of a 100-message history's cost).
+        head = ConversationHead(*statement.convert(rows[0])[:4])
+        role_of, content_of = statement.converter(4), statement.converter(5)
+        return head, [(role_of(row[4]), content_of(row[5])) for row in rows if row[4] is not None]
 
     # The writes of a streaming reply are plain INSERT / UPDATE statements, not loaded
     # objects: they run on the event loop beside every other stream's tokens (issue 7).

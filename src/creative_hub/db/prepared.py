@@ -56,6 +56,13 @@ class PreparedSelect:
             return list(await driver.execute_fetchall(self.sql, args))  # type: ignore[union-attr]
         return list(await driver.fetch(self.sql, *args))  # type: ignore[union-attr]
 
+    def converter(self, index: int) -> Callable[[Any], Any]:
+        """Converts one column's driver value, for rows where only some columns vary."""
+        processor = self._results[index]
+        if processor is None:
+            return lambda value: value
+        return lambda value: None if value is None else processor(value)
+
     def convert(self, row: Sequence[Any]) -> tuple[Any, ...]:
         """One driver row as Python values (what session.execute would have returned)."""
         return tuple(
