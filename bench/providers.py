@@ -10,12 +10,14 @@ Targets: <= 5 ms added to the first token, >= 95% of direct throughput.
     .venv/bin/python -m bench.providers [--tokens 100] [--interval-ms 10] [--rounds 5]
         [--backend sqlite|postgresql] [--workers N] [--stagger | --steady]
 
-By default the 20 streams of a round start in the same instant (a burst: the hub then
-serves 20 requests' bookkeeping back to back before the last one's provider call).
---stagger starts each at a random moment within one stream's length, direct and through
-the hub alike: up to 20 streams open at once (10 on average over a round). --steady
-keeps 20 open: 20 clients each chat back to back from a random start, as when 20 people
-chat, and only replies that start while all 20 are streaming count.
+One stream: a direct reply and one through the hub take turns, 4 x rounds of each (a
+machine whose speed drifts charges both alike). By default the 20 streams of a round
+start in the same instant (a burst: the hub then serves 20 requests' bookkeeping back to
+back before the last one's provider call). --stagger starts each at a random moment
+within one stream's length, direct and through the hub alike: up to 20 streams open at
+once (10 on average over a round). --steady keeps 20 open: 20 clients each chat back to
+back from a random start, as when 20 people chat, and only replies that start while all
+20 are streaming count.
 """
 
 from __future__ import annotations
@@ -196,9 +198,9 @@ def adapter_stream(base: str) -> tuple[Stream, Callable[[], Awaitable[None]]]:
     return run, connection.aclose
 
 
-async def measure(
+async def collect(
     streams: list[Stream], rounds: int, spread: float = 0.0, steady: bool = False
-) -> dict[str, Any]:
+) -> list[dict[str, float]]:
     """spread: each stream of a round starts at a random moment in that many seconds.
     steady: each stream is a client that, after a random start within `spread`, chats
     back to back (rounds + 2 replies, its first and last not counted), so every counted
@@ -219,6 +221,10 @@ async def measure(
             results += replies
     for _ in range(0 if steady else rounds):
         results += await asyncio.gather(*(later(s) if spread else s() for s in streams))
+    return results
+
+
+def summary(results: list[dict[str, float]]) -> dict[str, Any]:
     firsts = [r["first_token_ms"] for r in results]
     rates = [r["tokens_per_s"] for r in results]
     return {
@@ -230,6 +236,22 @@ async def measure(
         # Through the hub: when the `start` event came (after the chat's database work).
         "start_ms_p50": round(statistics.median(r["start_ms"] for r in results), 2),
     }
+
+
+async def measure(
+    streams: list[Stream], rounds: int, spread: float = 0.0, steady: bool = False
+) -> dict[str, Any]:
+    return summary(await collect(streams, rounds, spread, steady))
+
+
+async def alternate(first: Stream, second: Stream, replies: int) -> tuple[dict[str, Any], ...]:
+    """One stream at a time, the two paths taking turns: a machine whose speed drifts
+    (a shared VM's does) charges both alike."""
+    results: tuple[list[dict[str, float]], list[dict[str, float]]] = ([], [])
+    for _ in range(replies):
+        results[0].append(await first())
+        results[1].append(await second())
+    return summary(results[0]), summary(results[1])
 
 
 async def recreate_postgres(url: str) -> None:
@@ -295,6 +317,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 direct = [direct_stream(direct_client, fake_base) for _ in range(concurrency)]
                 through = [await hub_stream(client, users[i]) for i in range(concurrency)]
                 await measure(direct[:1] + through[:1], 1)  # warm both paths
+                if concurrency == 1:  # 4 x rounds replies each: a median of 10 was noisy
+                    results["direct_x1"], results["hub_x1"] = await alternate(
+                        direct[0], through[0], args.rounds * 4
+                    )
+                    continue
                 spread = args.tokens * interval if mode != "burst" and concurrency > 1 else 0.0
                 steady = mode == "steady" and concurrency > 1
                 results[f"direct_x{concurrency}"] = await measure(
