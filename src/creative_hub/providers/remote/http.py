@@ -357,7 +357,7 @@ class ProviderHttp:
         kwargs: dict[str, Any],
         client: httpx.AsyncClient,
     ) -> httpx.Response:
-        if "json" in kwargs:
+        if kwargs.get("json") is not None:  # as httpx: json=None sends no body
             kwargs = _json_as_content(kwargs)
 
         async def once() -> httpx.Response:  # a coroutine function: tenacity awaits it
