@@ -124,11 +124,16 @@ Stream = Callable[[], Awaitable[dict[str, float]]]
 
 
 async def timed(
-    lines: AsyncIterator[str], started: float, token_of: Callable[[str], bool]
+    lines: AsyncIterator[str],
+    started: float,
+    token_of: Callable[[str], bool],
+    keep: list[str] | None = None,
 ) -> dict[str, float]:
     first = last = saved = 0.0
     count = 0
     async for line in lines:
+        if keep is not None:
+            keep.append(line)  # read after the stream, not while it is timed
         if not saved and line.startswith("event: start"):
             saved = time.perf_counter()  # the hub saved both messages; the provider is next
         if token_of(line):
@@ -144,15 +149,34 @@ async def timed(
 
 
 def direct_stream(client: httpx.AsyncClient, base: str) -> Stream:
-    body = {"model": MODEL, "messages": [{"role": "user", "content": "hi"}], "stream": True,
-            "max_tokens": 512, "stream_options": {"include_usage": True}}  # fmt: skip
+    """A client of the provider itself. It keeps its conversation as a chat app would, so
+    each request carries every earlier turn: the same messages the hub sends for its own
+    conversation, which grows by the same two messages a reply."""
+    messages: list[dict[str, str]] = []
 
     async def run() -> dict[str, float]:
+        messages.append({"role": "user", "content": "hi"})
+        body = {"model": MODEL, "messages": messages, "stream": True, "max_tokens": 512,
+                "stream_options": {"include_usage": True}}  # fmt: skip
+        lines: list[str] = []
         started = time.perf_counter()
         async with client.stream("POST", f"{base}/v1/chat/completions", json=body) as r:
-            return await timed(r.aiter_lines(), started, lambda s: '"content": " tok' in s)
+            result = await timed(
+                r.aiter_lines(), started, lambda s: '"content": " tok' in s, keep=lines
+            )
+        messages.append({"role": "assistant", "content": reply_text(lines)})
+        return result
 
     return run
+
+
+def reply_text(lines: list[str]) -> str:
+    text = []
+    for line in lines:
+        if line.startswith("data: {"):
+            for choice in json.loads(line[6:])["choices"]:
+                text.append(choice["delta"].get("content") or "")
+    return "".join(text)
 
 
 async def hub_stream(client: httpx.AsyncClient, headers: dict[str, str]) -> Stream:
