@@ -70,9 +70,10 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._max_connections = max_connections
         self._keepalive_seconds = keepalive_seconds
         self._session: aiohttp.ClientSession | None = None
-        # HTTP(S)_PROXY / NO_PROXY, read once, as httpx reads them when its client is made
-        # (a hub behind a company proxy reaches the provider APIs through it). aiohttp's
-        # trust_env reads them, and ~/.netrc, on every request, in two worker-thread hops:
+        # HTTP(S)_PROXY, read once, as httpx reads it when its client is made (a hub behind
+        # a company proxy reaches the provider APIs through it); NO_PROXY is asked of
+        # urllib per request, in this thread, only when a proxy is set. aiohttp's
+        # trust_env reads both, and ~/.netrc, on every request, in two worker-thread hops:
         # 0.1-0.25 ms each on a VM, on the path of every reply's first token.
         self._proxies = aiohttp.helpers.proxies_from_env()
 
