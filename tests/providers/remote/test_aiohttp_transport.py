@@ -180,23 +180,29 @@ async def test_bodies_go_out_whole_and_gzip_comes_back_decoded(raw_server: RawSe
     assert json_head.lower().count(b"user-agent:") == 1  # httpx's, not a second one
 
 
+async def recording_proxy(seen: list[bytes], answer: bytes) -> tuple[asyncio.Server, str]:
+    """A proxy that notes each request line in `seen` and answers `answer`: (it, its URL)."""
+
+    async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head, _ = await read_request(reader)
+        seen.append(head.split(b"\r\n")[0])
+        writer.write(answer)
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(proxy, "127.0.0.1", 0)
+    return server, f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+
+
 async def test_the_proxy_from_the_environment_is_used(
     raw_server: RawServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """HTTP_PROXY is obeyed, as it was with httpx's own pool: the request reaches the
     proxy in absolute form, for a provider host this machine could not resolve."""
     lines: list[bytes] = []
-
-    async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        head, _ = await read_request(reader)
-        lines.append(head.split(b"\r\n")[0])
-        writer.write(response("200 OK", b'{"via": "proxy"}', "Content-Type: application/json"))
-        await writer.drain()
-        writer.close()
-
-    server = await asyncio.start_server(proxy, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+    answer = response("200 OK", b'{"via": "proxy"}', "Content-Type: application/json")
+    server, proxy_url = await recording_proxy(lines, answer)
+    monkeypatch.setenv("HTTP_PROXY", proxy_url)
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
     http = ProviderHttp("proxied", "http://provider.invalid/v1")
@@ -215,21 +221,14 @@ async def test_a_host_in_no_proxy_is_reached_directly(
     while everything else goes through the company proxy."""
     proxied: list[bytes] = []
 
-    async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        head, _ = await read_request(reader)
-        proxied.append(head.split(b"\r\n")[0])
-        writer.write(response("502 Bad Gateway", b"proxy"))
-        await writer.drain()
-        writer.close()
-
     async def provider(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await read_request(reader)
         writer.write(response("200 OK", b'{"via": "direct"}', "Content-Type: application/json"))
         await writer.drain()
         writer.close()
 
-    server = await asyncio.start_server(proxy, "127.0.0.1", 0)
-    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}")
+    server, proxy_url = await recording_proxy(proxied, response("502 Bad Gateway", b"proxy"))
+    monkeypatch.setenv("HTTP_PROXY", proxy_url)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.delenv("no_proxy", raising=False)
     try:
