@@ -346,8 +346,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                         direct[0], through[0], args.rounds * 4
                     )
                     continue
-                spread = args.tokens * interval if mode != "burst" and concurrency > 1 else 0.0
-                steady = mode == "steady" and concurrency > 1
+                spread = args.tokens * interval if mode != "burst" else 0.0
+                steady = mode == "steady"
                 results[f"direct_x{concurrency}"] = await measure(
                     direct, args.rounds, spread, steady
                 )
