@@ -7,9 +7,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, insert, select, tuple_, update
+from sqlalchemy import Table, bindparam, insert, select, tuple_, update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,7 +18,17 @@ from creative_hub.models.conversation import Conversation
 from creative_hub.models.enums import MessageRole, MessageStatus
 from creative_hub.models.message import Message
 
-_MESSAGE_COLUMNS = tuple(c.key for c in Message.__table__.columns)
+_MESSAGES = cast(Table, Message.__table__)  # declarative types it as a FromClause
+_MESSAGE_COLUMNS = tuple(c.key for c in _MESSAGES.columns)
+_INSERT_MESSAGES = insert(_MESSAGES)
+# SET takes the columns the parameters name (besides message_id).
+_UPDATE_MESSAGE = update(_MESSAGES).where(_MESSAGES.c.id == bindparam("message_id"))
+_CONVERSATIONS = cast(Table, Conversation.__table__)
+_TOUCH = (
+    update(_CONVERSATIONS)
+    .where(_CONVERSATIONS.c.id == bindparam("conversation_id"))
+    .values(updated_at=bindparam("when"))
+)
 
 
 @dataclass(frozen=True)
@@ -73,31 +83,23 @@ class ChatRepository:
         role_of, content_of = statement.converter(4), statement.converter(5)
         return head, [(role_of(row[4]), content_of(row[5])) for row in rows if row[4] is not None]
 
-    # The writes of a streaming reply are plain INSERT / UPDATE statements, not loaded
-    # objects: they run on the event loop beside every other stream's tokens (issue 7).
+    # The writes of a streaming reply are Core statements built once, not ORM-enabled
+    # ones built per call: they run on the event loop beside every other stream's tokens,
+    # and the ORM's bulk paths and a fresh cache key per statement cost ~0.35 ms of CPU
+    # more each (two saves per reply: 2.7 -> 1.7 ms on SQLite; issue 7).
 
     async def insert_messages(self, messages: Sequence[Message]) -> None:
-        """Insert transient messages as rows (one executemany, compiled once)."""
+        """Insert transient messages as rows (one executemany)."""
         rows = [{key: getattr(m, key) for key in _MESSAGE_COLUMNS} for m in messages]
-        await self.session.execute(insert(Message), rows)
+        await self.session.execute(_INSERT_MESSAGES, rows)
 
     async def update_message(self, message_id: uuid.UUID, values: dict[str, Any]) -> bool:
         """Set columns of one message; False if it is gone (its conversation deleted)."""
-        result = await self.session.execute(
-            update(Message)
-            .where(Message.id == message_id)
-            .values(values)
-            .execution_options(synchronize_session=False)
-        )
+        result = await self.session.execute(_UPDATE_MESSAGE, {**values, "message_id": message_id})
         return bool(getattr(result, "rowcount", 0))
 
     async def touch(self, conversation_id: uuid.UUID, when: datetime) -> None:
-        await self.session.execute(
-            update(Conversation)
-            .where(Conversation.id == conversation_id)
-            .values(updated_at=when)
-            .execution_options(synchronize_session=False)
-        )
+        await self.session.execute(_TOUCH, {"conversation_id": conversation_id, "when": when})
 
     async def delete(self, conversation: Conversation) -> None:
         await self.session.delete(conversation)
