@@ -36,7 +36,8 @@ class GatedSession(AsyncSession):
         self._gate = write_gate
         self._holding = False
 
-    async def _before_write(self) -> None:
+    async def hold_write_gate(self) -> None:
+        """Before a session's first write (execute does it for INSERT/UPDATE/DELETE)."""
         if self._holding:
             return
         # Connection first, then the gate, always in this order: a gate holder must
@@ -67,7 +68,7 @@ class GatedSession(AsyncSession):
     async def _gate_if_writing(self, statement: Any = None) -> None:
         # Pending objects mean an autoflush (a write) before the statement runs.
         if isinstance(statement, Insert | Update | Delete) or self._has_pending():
-            await self._before_write()
+            await self.hold_write_gate()
 
     async def execute(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
         await self._gate_if_writing(statement)
