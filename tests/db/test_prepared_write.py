@@ -98,3 +98,27 @@ def test_a_statement_that_would_skip_a_python_side_default_is_refused(
     with pytest.raises(ValueError, match="updated_at"):  # its onupdate would not run
         PreparedWrite(retitle, dialect, ("title",))
     PreparedWrite(retitle, dialect, ("title", "updated_at"))
+
+
+async def test_objects_added_to_the_session_are_written_first(settings: Settings) -> None:
+    # A usage row written this way may name a task added to the same session just before.
+    engine = create_engine(settings)
+    sessionmaker = create_sessionmaker(engine)
+    columns = tuple(c.key for c in CONVERSATIONS.columns)
+    add_conversation = PreparedWrite(insert(CONVERSATIONS), engine.dialect, columns)
+    owner = _user("owner")
+    try:
+        async with sessionmaker() as session:
+            session.add(User(**owner))  # pending: not yet sent to the database
+            now = utcnow()
+            conversation = {
+                "id": uuid.uuid4(), "user_id": owner["id"], "title": "New chat",
+                "title_is_default": True, "model": None, "system_prompt": "",
+                "created_at": now, "updated_at": now,
+            }  # fmt: skip
+            await add_conversation.execute_many(session, [conversation])  # its owner first
+            await session.commit()
+        async with sessionmaker() as session:
+            assert await session.get(Conversation, conversation["id"]) is not None
+    finally:
+        await engine.dispose()

@@ -215,7 +215,7 @@ async def _save(
             return {**message, "prompt_tokens": 0, "completion_tokens": 0}
         if final:
             await repo.touch(plan.conversation_id, utcnow())
-            usage_service.record(
+            await usage_service.record(
                 session,
                 user_id=plan.user_id,
                 items=[

@@ -124,7 +124,11 @@ class PreparedWrite(_Compiled):
 
     async def _driver(self, session: AsyncSession) -> Any:
         # sqlite3 opens the transaction itself before the first write, as it does under
-        # SQLAlchemy; the write gate is taken first, as GatedSession.execute would.
+        # SQLAlchemy; the write gate is taken first, as GatedSession.execute would, and
+        # objects added to the session are written first, as autoflush would (a row may
+        # refer to one of them).
+        if session.new or session.dirty or session.deleted:
+            await session.flush()
         if isinstance(session, GatedSession):
             await session.hold_write_gate()
         connection = await session.connection()

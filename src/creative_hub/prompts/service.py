@@ -121,13 +121,13 @@ class PromptService:
                 None, target.label, f"The model took longer than {MODEL_TIMEOUT_SECONDS:g} s."
             )
         finally:
-            self._record(target.provider, target.label, usage)
+            await self._record(target.provider, target.label, usage)
         return ModelAnswer(raw if isinstance(raw, dict) else None, target.label, None)
 
-    def _record(self, provider: str, label: str, usage: TextUsage) -> None:
+    async def _record(self, provider: str, label: str, usage: TextUsage) -> None:
         tokens = usage.prompt_tokens + usage.completion_tokens
         if self.session is not None and self.user_id is not None and tokens:
-            usage_service.record(
+            await usage_service.record(
                 self.session,
                 user_id=self.user_id,
                 items=[Usage(Capability.text.value, provider, "tokens", tokens, label)],

@@ -266,7 +266,9 @@ class TaskExecutor:
             )
             # Only work that is recorded as done is counted (not a task deleted meanwhile).
             if changed and usage is not None:
-                usage_service.record(session, user_id=usage[0], items=usage[1], task_id=task_id)
+                await usage_service.record(
+                    session, user_id=usage[0], items=usage[1], task_id=task_id
+                )
             await session.commit()
             if changed:
                 await publish_task(self.bus, session, task_id)

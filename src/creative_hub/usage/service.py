@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from creative_hub.kit.time import utcnow
-from creative_hub.models.usage_record import UsageRecord
 from creative_hub.usage.repository import UsageRepository
 
 # The units a provider may report. Quantities are floats (audio seconds are fractional).
@@ -26,32 +25,29 @@ class Usage:
     model: str | None = None
 
 
-def record(
+async def record(
     session: AsyncSession,
     *,
     user_id: uuid.UUID,
     items: list[Usage],
     task_id: uuid.UUID | None = None,
 ) -> None:
-    repo = UsageRepository(session)
+    """Insert the ledger rows now, in the session's transaction (one statement)."""
+    rows = []
     for item in items:
         if item.unit not in UNITS:
             raise ValueError(f"unknown usage unit {item.unit!r}")
         if item.quantity <= 0:
             continue
-        repo.add(
-            UsageRecord(
-                id=uuid.uuid4(),
-                user_id=user_id,
-                task_id=task_id,
-                capability=item.capability,
-                provider=item.provider,
-                model=item.model,
-                unit=item.unit,
-                quantity=float(item.quantity),
-                created_at=utcnow(),
-            )
-        )
+        rows.append(
+            {
+                "id": uuid.uuid4(), "user_id": user_id, "task_id": task_id,
+                "capability": item.capability, "provider": item.provider, "model": item.model,
+                "unit": item.unit, "quantity": float(item.quantity), "created_at": utcnow(),
+            }
+        )  # fmt: skip
+    if rows:
+        await UsageRepository(session).insert(rows)
 
 
 def month_start(now: datetime | None = None) -> datetime:
