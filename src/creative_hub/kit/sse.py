@@ -28,7 +28,11 @@ KEEPALIVE = b": ping\r\n\r\n"
 
 class ClosingStreamingResponse(StreamingResponse):
     """A StreamingResponse that runs `on_close` when it ends, however it ends: even when
-    the client left before the body began, when the body's own cleanup never runs."""
+    the client left before the body began, when the body's own cleanup never runs.
+
+    The client's leaving is watched by a plain asyncio task that cancels the stream:
+    uvicorn speaks ASGI 2.3, for which Starlette opens an anyio task group per response
+    (~0.1 ms of CPU per chat reply, on the event loop every stream shares; issue 7)."""
 
     def __init__(
         self, content: AsyncIterator[bytes], on_close: Callable[[], Awaitable[None]], **kw: Any
@@ -38,9 +42,33 @@ class ClosingStreamingResponse(StreamingResponse):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
-            await super().__call__(scope, receive, send)
+            await self._stream_until_disconnect(receive, send)
         finally:
             await self._on_close()
+
+    async def _stream_until_disconnect(self, receive: Receive, send: Send) -> None:
+        streaming = asyncio.current_task()
+        assert streaming is not None
+        left = False
+
+        async def watch() -> None:
+            nonlocal left
+            while (await receive())["type"] != "http.disconnect":
+                pass
+            left = True
+            streaming.cancel()
+
+        watcher = asyncio.create_task(watch())
+        try:
+            await self.stream_response(send)
+        except asyncio.CancelledError:
+            # Ours (the client left) unless someone else cancels too (a shutdown).
+            if not left or streaming.uncancel() > 0:
+                raise
+        finally:
+            watcher.cancel()
+        if self.background is not None:
+            await self.background()
 
 
 def encode_event(event: str, data: dict[str, Any]) -> bytes:
