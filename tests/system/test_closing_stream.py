@@ -46,9 +46,12 @@ class Stream:
     def response(self) -> ClosingStreamingResponse:
         return ClosingStreamingResponse(self.body(), on_close=self.on_close)
 
-    async def started(self, task: asyncio.Task[None]) -> None:
+    async def streaming(self) -> asyncio.Task[None]:
+        """The response, running, its first event sent."""
+        task = asyncio.create_task(self.response()(SCOPE, self.receive, self.send))
         while len(self.sent) < 2 and not task.done():
             await asyncio.sleep(0.001)
+        return task
 
 
 async def test_a_stream_that_ends_sends_everything_and_runs_on_close() -> None:
@@ -65,8 +68,7 @@ async def test_a_stream_that_ends_sends_everything_and_runs_on_close() -> None:
 
 async def test_a_client_that_leaves_ends_the_stream_quietly() -> None:
     s = Stream()
-    task = asyncio.create_task(s.response()(SCOPE, s.receive, s.send))
-    await s.started(task)
+    task = await s.streaming()
     s.disconnect.set()
     await asyncio.wait_for(task, 5)  # returns: no CancelledError escapes to the server
     assert not task.cancelled()
@@ -76,8 +78,7 @@ async def test_a_client_that_leaves_ends_the_stream_quietly() -> None:
 
 async def test_a_shutdown_cancels_the_stream_and_on_close_still_runs() -> None:
     s = Stream()
-    task = asyncio.create_task(s.response()(SCOPE, s.receive, s.send))
-    await s.started(task)
+    task = await s.streaming()
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await asyncio.wait_for(task, 5)
@@ -86,8 +87,7 @@ async def test_a_shutdown_cancels_the_stream_and_on_close_still_runs() -> None:
 
 async def test_a_shutdown_at_the_moment_the_client_leaves_is_not_swallowed() -> None:
     s = Stream()
-    task = asyncio.create_task(s.response()(SCOPE, s.receive, s.send))
-    await s.started(task)
+    task = await s.streaming()
     s.disconnect.set()
     task.cancel()  # both cancel requests land before the stream runs again
     with pytest.raises(asyncio.CancelledError):
