@@ -92,7 +92,9 @@ class PreparedWrite(_Compiled):
 
     Run on the driver, the statement gets none of SQLAlchemy's Python-side column
     defaults: a column with one (`default=` for an INSERT, `onupdate=` for an UPDATE)
-    must be among the keys, or this refuses the statement."""
+    must be among the keys, or this refuses the statement. Nor does it fire ORM events
+    (do_orm_execute, flush hooks): not for a table whose changes something listens for
+    (users and web_sessions: auth/user_cache.py)."""
 
     def __init__(self, statement: Insert | Update, dialect: Dialect, column_keys: Sequence[str]):
         table = statement.table
