@@ -8,16 +8,19 @@ concurrent streams. Figures: first-token latency and tokens/s per stream, hub vs
 Targets: <= 5 ms added to the first token, >= 95% of direct throughput.
 
     .venv/bin/python -m bench.providers [--tokens 100] [--interval-ms 10] [--rounds 5]
-        [--backend sqlite|postgresql] [--workers N] [--stagger | --steady]
+        [--backend sqlite|postgresql] [--workers N] [--steady] [--burst] [--stagger]
 
 One stream: a direct reply and one through the hub take turns, 4 x rounds of each (a
-machine whose speed drifts charges both alike). By default the 20 streams of a round
-start in the same instant (a burst: the hub then serves 20 requests' bookkeeping back to
-back before the last one's provider call). --stagger starts each at a random moment
-within one stream's length, direct and through the hub alike: up to 20 streams open at
-once (10 on average over a round). --steady keeps 20 open: 20 clients each chat back to
-back from a random start, as when 20 people chat, and only replies that start while all
-20 are streaming count.
+machine whose speed drifts charges both alike). Twenty streams, in the ways asked for
+(by default --steady, then --burst):
+- --steady: 20 streams always open, what a serving benchmark at a concurrency of 20
+  measures: 20 clients each chat back to back from a random start, and only replies that
+  start while all 20 are streaming count.
+- --burst: the 20 streams of a round start in the same instant, the hardest case: the
+  hub serves 20 requests' bookkeeping back to back before the last one's provider call,
+  on the cores the client and the fake use too (docs/performance.md, session 11).
+- --stagger: each stream of a round starts at a random moment within one stream's
+  length, direct and through the hub alike: up to 20 open at once (10 on average).
 """
 
 from __future__ import annotations
@@ -50,6 +53,17 @@ from bench.seed import DEFAULT_POSTGRES_ADMIN_URL, postgres_url
 
 WORK = BENCH_DIR / "results" / "work" / "providers"
 MODEL = "bench-model"
+TWENTY = {
+    "steady": "20 streams always open",
+    "burst": "the 20 streams of a round start in the same instant",
+    "stagger": "the 20 streams of a round start at random moments within one stream's length",
+}
+LABELS = {
+    "x1": " 1 stream",
+    "x20_steady": "20 streams open",
+    "x20_burst": "20 streams starting at once",
+    "x20_stagger": "20 streams, random starts",
+}
 
 
 # -- the fake provider (runs in its own process) --------------------------------------------
@@ -313,9 +327,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     config = ServerConfig(backend=args.backend, database_url=url, data_dir=WORK / "data",
                           migrate=True, workers=args.workers)  # fmt: skip
     hub = await asyncio.to_thread(start_server, config, timeout=120)
-    mode = "steady" if args.steady else "stagger" if args.stagger else "burst"
     results: dict[str, Any] = {"tokens": args.tokens, "interval_ms": args.interval_ms,
-                               "mode": mode}  # fmt: skip
+                               "twenty": args.twenty}  # fmt: skip
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
     try:
         # Each path has its own client: httpx's pool checks every pooled connection on each
@@ -346,12 +359,13 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                         direct[0], through[0], args.rounds * 4
                     )
                     continue
-                spread = args.tokens * interval if mode != "burst" else 0.0
-                steady = mode == "steady"
-                results[f"direct_x{concurrency}"] = await measure(
-                    direct, args.rounds, spread, steady
-                )
-                results[f"hub_x{concurrency}"] = await measure(through, args.rounds, spread, steady)
+                for mode in args.twenty:
+                    spread = args.tokens * interval if mode != "burst" else 0.0
+                    steady = mode == "steady"
+                    results[f"direct_x20_{mode}"] = await measure(
+                        direct, args.rounds, spread, steady
+                    )
+                    results[f"hub_x20_{mode}"] = await measure(through, args.rounds, spread, steady)
     finally:
         await asyncio.to_thread(stop_server_proc, hub.proc)
         await asyncio.to_thread(stop_server_proc, fake)
@@ -365,35 +379,29 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--workers", type=int, default=1, help="the hub's server processes")
-    starts = parser.add_mutually_exclusive_group()  # default: the 20 start together
-    starts.add_argument(
-        "--stagger", action="store_true",
-        help="the 20 streams of a round start at random moments within one stream's length",
-    )  # fmt: skip
-    starts.add_argument(
-        "--steady", action="store_true",
-        help="20 clients chat back to back from random starts: 20 streams always open",
-    )  # fmt: skip
+    # Twenty streams: each mode asked for, in this order; none asked for: steady, burst.
+    for mode, help_text in TWENTY.items():
+        parser.add_argument(
+            f"--{mode}", dest="twenty", action="append_const", const=mode, help=help_text
+        )
     parser.add_argument("--serve-fake", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    args.twenty = list(dict.fromkeys(args.twenty or ["steady", "burst"]))
     if args.serve_fake:
         serve_fake(args.serve_fake, args.tokens, args.interval_ms / 1000)
         return
     results = asyncio.run(run(args))
     print(f"fake provider: {args.tokens} tokens, one every {args.interval_ms} ms")
-    print(f"hub: {args.backend}; 20 streams: {results['mode']}")
-    for n in (1, 20):
-        d, h = results[f"direct_x{n}"], results[f"hub_x{n}"]
+    print(f"hub: {args.backend}")
+    for key in ["x1"] + [f"x20_{mode}" for mode in args.twenty]:
+        d, h = results[f"direct_{key}"], results[f"hub_{key}"]
         added = h["first_token_ms_p50"] - d["first_token_ms_p50"]
         share = (
             100 * h["tokens_per_s_mean"] / d["tokens_per_s_mean"] if d["tokens_per_s_mean"] else 0
         )
-        results[f"x{n}"] = {
-            "added_first_token_ms": round(added, 2),
-            "throughput_pct": round(share, 1),
-        }
+        results[key] = {"added_first_token_ms": round(added, 2), "throughput_pct": round(share, 1)}
         print(
-            f"{n:>2} stream(s): first token p50 direct {d['first_token_ms_p50']} ms, hub "
+            f"{LABELS[key]}: first token p50 direct {d['first_token_ms_p50']} ms, hub "
             f"{h['first_token_ms_p50']} ms (+{added:.2f} ms, target <= 5); tokens/s per stream "
             f"direct {d['tokens_per_s_mean']}, hub {h['tokens_per_s_mean']} "
             f"({share:.1f}%, target >= 95%); hub `start` event at "
@@ -412,8 +420,7 @@ def main() -> None:
         f"rerun: {sys.executable} -m bench.providers --tokens {args.tokens} --interval-ms "
         f"{args.interval_ms} --rounds {args.rounds} --backend {args.backend}"
         + (f" --workers {args.workers}" if args.workers > 1 else "")
-        + (" --stagger" if args.stagger else "")
-        + (" --steady" if args.steady else "")
+        + "".join(f" --{mode}" for mode in args.twenty)
     )
 
 
