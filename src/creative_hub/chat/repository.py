@@ -65,7 +65,7 @@ class ChatRepository:
         conversation's owner, model, system prompt and title_is_default, and the
         (role, content) of its messages with text, oldest first. (None, []) if no such
         conversation. Compiled once and run on the driver in one call (db/prepared.py)."""
-        statement = _reply_context_statement(self.session.get_bind().dialect)
+        statement = _reply_context_statement(self._dialect())
         rows = await statement.fetch(self.session, {"conversation_id": conversation_id})
         if not rows:
             return None, []

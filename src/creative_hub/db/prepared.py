@@ -100,7 +100,7 @@ class PreparedWrite(_Compiled):
         table = statement.table
         missing = [
             column.key
-            for column in getattr(table, "columns", ())
+            for column in table.columns
             if column.key not in column_keys
             and (column.default if isinstance(statement, Insert) else column.onupdate) is not None
         ]
