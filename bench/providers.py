@@ -53,16 +53,11 @@ from bench.seed import DEFAULT_POSTGRES_ADMIN_URL, postgres_url
 
 WORK = BENCH_DIR / "results" / "work" / "providers"
 MODEL = "bench-model"
+# The ways twenty streams can start (the module's docstring): the figures' label each.
 TWENTY = {
     "steady": "20 streams always open",
-    "burst": "the 20 streams of a round start in the same instant",
-    "stagger": "the 20 streams of a round start at random moments within one stream's length",
-}
-LABELS = {
-    "x1": " 1 stream",
-    "x20_steady": "20 streams open",
-    "x20_burst": "20 streams starting at once",
-    "x20_stagger": "20 streams, random starts",
+    "burst": "20 streams starting in the same instant",
+    "stagger": "20 streams starting at random moments within one stream's length",
 }
 
 
@@ -380,9 +375,9 @@ def main() -> None:
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--workers", type=int, default=1, help="the hub's server processes")
     # Twenty streams: each mode asked for, in this order; none asked for: steady, burst.
-    for mode, help_text in TWENTY.items():
+    for mode, label in TWENTY.items():
         parser.add_argument(
-            f"--{mode}", dest="twenty", action="append_const", const=mode, help=help_text
+            f"--{mode}", dest="twenty", action="append_const", const=mode, help=label
         )
     parser.add_argument("--serve-fake", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -393,7 +388,8 @@ def main() -> None:
     results = asyncio.run(run(args))
     print(f"fake provider: {args.tokens} tokens, one every {args.interval_ms} ms")
     print(f"hub: {args.backend}")
-    for key in ["x1"] + [f"x20_{mode}" for mode in args.twenty]:
+    labels = {"x1": " 1 stream"} | {f"x20_{mode}": TWENTY[mode] for mode in args.twenty}
+    for key, label in labels.items():
         d, h = results[f"direct_{key}"], results[f"hub_{key}"]
         added = h["first_token_ms_p50"] - d["first_token_ms_p50"]
         share = (
@@ -401,7 +397,7 @@ def main() -> None:
         )
         results[key] = {"added_first_token_ms": round(added, 2), "throughput_pct": round(share, 1)}
         print(
-            f"{LABELS[key]}: first token p50 direct {d['first_token_ms_p50']} ms, hub "
+            f"{label}: first token p50 direct {d['first_token_ms_p50']} ms, hub "
             f"{h['first_token_ms_p50']} ms (+{added:.2f} ms, target <= 5); tokens/s per stream "
             f"direct {d['tokens_per_s_mean']}, hub {h['tokens_per_s_mean']} "
             f"({share:.1f}%, target >= 95%); hub `start` event at "
