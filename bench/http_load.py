@@ -82,8 +82,14 @@ class ServerConfig:
     # Candidate fixes applied by bench/whatif.py (empty: the app as it is).
     whatif: str = ""
     log_dir: Path = BENCH_DIR / "results" / "work" / "logs"
+    # The CPUs the server may run on ("1", "0-3"; empty: any), through taskset.
+    cpus: str = ""
 
     def command(self, port: int) -> list[str]:
+        cmd = self._serve(port)
+        return ["taskset", "-c", self.cpus, *cmd] if self.cpus else cmd
+
+    def _serve(self, port: int) -> list[str]:
         if self.whatif:
             return [
                 str(VENV_BIN / "uvicorn"),

@@ -8,7 +8,7 @@ concurrent streams. Figures: first-token latency and tokens/s per stream, hub vs
 Targets: <= 5 ms added to the first token, >= 95% of direct throughput.
 
     .venv/bin/python -m bench.providers [--tokens 100] [--interval-ms 10] [--rounds 5]
-        [--backend sqlite|postgresql] [--workers N] [--steady] [--burst] [--stagger]
+        [--backend sqlite|postgresql] [--workers N] [--steady] [--burst] [--stagger] [--pin]
 
 One stream: a direct reply and one through the hub take turns, 4 x rounds of each (a
 machine whose speed drifts charges both alike). Twenty streams, in the ways asked for
@@ -21,6 +21,11 @@ machine whose speed drifts charges both alike). Twenty streams, in the ways aske
   on the cores the client and the fake use too (docs/performance.md, session 11).
 - --stagger: each stream of a round starts at a random moment within one stream's
   length, direct and through the hub alike: up to 20 open at once (10 on average).
+
+--pin gives the hub the machine's last CPU and this client and the fake the others, as
+on a server whose clients and provider are other machines: what the hub adds, not what
+the load generator takes from it (on 2 cores a burst's figure is mostly that). The
+PostgreSQL server is not pinned.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import shutil
 import statistics
@@ -320,10 +326,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     else:
         url = f"sqlite+aiosqlite:///{WORK / 'b.db'}"
     config = ServerConfig(backend=args.backend, database_url=url, data_dir=WORK / "data",
-                          migrate=True, workers=args.workers)  # fmt: skip
+                          migrate=True, workers=args.workers, cpus=args.hub_cpus)  # fmt: skip
     hub = await asyncio.to_thread(start_server, config, timeout=120)
     results: dict[str, Any] = {"tokens": args.tokens, "interval_ms": args.interval_ms,
-                               "twenty": args.twenty}  # fmt: skip
+                               "twenty": args.twenty, "hub_cpus": args.hub_cpus}  # fmt: skip
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
     try:
         # Each path has its own client: httpx's pool checks every pooled connection on each
@@ -367,6 +373,16 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     return results
 
 
+def pin() -> str:
+    """Keeps this process (and the fake, started from it) off the last CPU; that one is
+    the hub's (its taskset). Returns it."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) < 2:
+        raise SystemExit("--pin needs at least 2 CPUs")
+    os.sched_setaffinity(0, cpus[:-1])
+    return str(cpus[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--tokens", type=int, default=100)
@@ -379,15 +395,19 @@ def main() -> None:
         parser.add_argument(
             f"--{mode}", dest="twenty", action="append_const", const=mode, help=label
         )
+    parser.add_argument(
+        "--pin", action="store_true", help="the hub on a CPU of its own (the module's docstring)"
+    )
     parser.add_argument("--serve-fake", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.twenty = list(dict.fromkeys(args.twenty or ["steady", "burst"]))
     if args.serve_fake:
         serve_fake(args.serve_fake, args.tokens, args.interval_ms / 1000)
         return
+    args.hub_cpus = pin() if args.pin else ""
     results = asyncio.run(run(args))
     print(f"fake provider: {args.tokens} tokens, one every {args.interval_ms} ms")
-    print(f"hub: {args.backend}")
+    print(f"hub: {args.backend}" + (f", on CPU {args.hub_cpus} alone" if args.pin else ""))
     labels = {"x1": " 1 stream"} | {f"x20_{mode}": TWENTY[mode] for mode in args.twenty}
     for key, label in labels.items():
         d, h = results[f"direct_{key}"], results[f"hub_{key}"]
@@ -417,6 +437,7 @@ def main() -> None:
         f"{args.interval_ms} --rounds {args.rounds} --backend {args.backend}"
         + (f" --workers {args.workers}" if args.workers > 1 else "")
         + "".join(f" --{mode}" for mode in args.twenty)
+        + (" --pin" if args.pin else "")
     )
 
 
