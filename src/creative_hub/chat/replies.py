@@ -1,7 +1,7 @@
 """Streaming a reply: deltas as they come, saved at the end, stopped on request or disconnect.
 
 The provider is called first; the user's message and the assistant message (status
-'streaming') are saved just after the first token (MessageSaver), the text every few
+'streaming') are saved a moment later, while it streams (MessageSaver), the text every few
 seconds, and whatever ends the stream (done, stop, disconnect, error) saves the final
 text with the matching status, so a partial reply is never lost.
 """
@@ -28,7 +28,7 @@ from creative_hub.usage.service import Usage
 
 log = structlog.get_logger(__name__)
 _SAVE_EVERY_SECONDS = 2.0
-_SAVE_AT_LATEST_SECONDS = 0.2  # after the request, even if no token has come yet
+_SAVE_AFTER_SECONDS = 0.2  # after the request (MessageSaver)
 NOT_SAVED = "not_saved"
 _NOT_SAVED_MESSAGE = (
     "Your message could not be saved (was the conversation deleted?); send it again."
@@ -46,17 +46,20 @@ async def request_stop(bus: EventBus, conversation_id: object) -> None:
 
 
 class MessageSaver:
-    """Saves the user's message and the empty assistant message, once, when first asked.
+    """Saves the user's message and the empty assistant message, once: 0.2 s after the
+    request, or when the reply ends if that is sooner.
 
-    run_reply asks right after the first token has gone out, or when the reply ends
-    without one; a slow provider (a model still loading) gets a short grace period. On
-    one event loop, saving any earlier would delay the first token (issue 7)."""
+    Not at once: on one event loop that save would delay this reply's first token. Nor
+    right after the first token: when many replies start together, each one's save then
+    runs before the later ones' first tokens. With the hub on a CPU of its own, 20
+    replies starting in the same instant got their median first token ~3 ms sooner
+    (docs/performance.md, session 12; issue 7)."""
 
     def __init__(self, runtime: Any, plan: ReplyPlan) -> None:
         self._runtime = runtime
         self._plan = plan
         self._task: asyncio.Task[None] | None = None
-        self._timer = asyncio.get_running_loop().call_later(_SAVE_AT_LATEST_SECONDS, self.start)
+        self._timer = asyncio.get_running_loop().call_later(_SAVE_AFTER_SECONDS, self.start)
         self.finishing = False  # the final save has begun (see _finish)
 
     def start(self) -> None:
@@ -124,7 +127,6 @@ async def run_reply(
                     continue
                 parts += batch
                 yield [("delta", {"content": piece}) for piece in batch]
-                saver.start()  # the first token is out: now the database work
                 if time.monotonic() - last_save > _SAVE_EVERY_SECONDS and saver.saved:
                     last_save = time.monotonic()
                     await _save(runtime, plan, "".join(parts), MessageStatus.streaming, usage)
