@@ -1,8 +1,8 @@
 """Reads a provider's reply stream in its own task, from the moment the reply is planned.
 
-The chat endpoint still has to save the user's message and the empty assistant message
-before it answers. Starting the provider call first and saving while the provider thinks
-takes the database work off the first token's path (issue 7: the hub may add <= 5 ms).
+A reply still has to save the user's message and the empty assistant message. Starting
+the provider call first and saving while it streams (replies.MessageSaver) takes the
+database work off the first token's path (issue 7: the hub may add <= 5 ms).
 Pieces wait in a buffer until the response reads them; closing the pump cancels the task,
 which closes the provider's stream inside the task that opened it.
 """

@@ -149,7 +149,7 @@ class ChatService:
             # A strictly later timestamp keeps the order stable on coarse clocks.
             created_at=now.replace(microsecond=min(now.microsecond + 1, 999_999)),
         )
-        # Not added to this session: replies.py saves both while the provider starts,
+        # Not added to this session: replies.py saves both while the provider streams,
         # so the database work is not on the first token's path (issue 7).
         messages: list[ChatMessage] = []
         if conversation.system_prompt:
