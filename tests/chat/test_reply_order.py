@@ -237,3 +237,48 @@ async def test_leaving_before_the_stream_begins_keeps_the_message_and_a_stopped_
         ("user", "complete", "Hello?"),
         ("assistant", "stopped", ""),
     ]
+
+
+class PausedText(GatedText):
+    """Streams "one", then waits for `go` before " two three"."""
+
+    async def stream(
+        self, request: TextRequest, usage: TextUsage | None = None
+    ) -> AsyncIterator[str]:
+        yield "one"
+        await self.go.wait()
+        for word in (" two", " three"):
+            yield word
+
+
+async def test_a_streaming_reply_shows_in_the_conversation_before_it_ends(
+    app: FastAPI, live_server: str
+) -> None:
+    # Another tab, or a reload, mid-reply: the messages are saved while the reply streams,
+    # not only when it ends.
+    async def nothing() -> None:
+        return None
+
+    provider = PausedText(nothing)
+    _install(app, provider)
+    async with httpx.AsyncClient(base_url=live_server, timeout=30) as client:
+        me = await register(client)
+        convo = await _start(client, me)
+        url = f"/api/chat/conversations/{convo}/messages"
+        body = {"content": "Count."}
+        async with client.stream("POST", url, json=body, headers=me["headers"]) as r:
+            lines = r.aiter_lines()
+            async for line in lines:
+                if line == "event: delta":
+                    break
+            messages = await _messages_when(client, me, convo, lambda m: len(m) == 2)
+            assert [(m["role"], m["status"]) for m in messages] == [
+                ("user", "complete"),
+                ("assistant", "streaming"),
+            ]
+            provider.go.set()
+            rest = [line async for line in lines]
+        assert "event: done" in rest
+        got = await client.get(f"/api/chat/conversations/{convo}", headers=me["headers"])
+    saved = got.json()["messages"][1]
+    assert (saved["status"], saved["content"]) == ("complete", "one two three")
