@@ -104,6 +104,17 @@ async def _messages_when(
     return messages
 
 
+async def _assert_shown_streaming(
+    client: httpx.AsyncClient, me: dict[str, Any], convo: str
+) -> None:
+    """The conversation shows the user's message and the reply, still streaming."""
+    messages = await _messages_when(client, me, convo, lambda m: len(m) == 2)
+    assert [(m["role"], m["status"]) for m in messages] == [
+        ("user", "complete"),
+        ("assistant", "streaming"),
+    ]
+
+
 async def test_the_provider_starts_first_and_the_messages_show_before_its_first_token(
     app: FastAPI, live_server: str
 ) -> None:
@@ -119,11 +130,7 @@ async def test_the_provider_starts_first_and_the_messages_show_before_its_first_
         convo = await _start(client, me)
         async with _reply_started(client, me, convo, "Count.", provider) as lines:
             # A model that takes its time: the user's message is in the conversation anyway.
-            messages = await _messages_when(client, me, convo, lambda m: len(m) == 2)
-            assert [(m["role"], m["status"]) for m in messages] == [
-                ("user", "complete"),
-                ("assistant", "streaming"),
-            ]
+            await _assert_shown_streaming(client, me, convo)
             provider.go.set()
             rest = [line async for line in lines]
         got = await client.get(f"/api/chat/conversations/{convo}", headers=me["headers"])
@@ -271,11 +278,7 @@ async def test_a_streaming_reply_shows_in_the_conversation_before_it_ends(
             async for line in lines:
                 if line == "event: delta":
                     break
-            messages = await _messages_when(client, me, convo, lambda m: len(m) == 2)
-            assert [(m["role"], m["status"]) for m in messages] == [
-                ("user", "complete"),
-                ("assistant", "streaming"),
-            ]
+            await _assert_shown_streaming(client, me, convo)
             provider.go.set()
             rest = [line async for line in lines]
         assert "event: done" in rest
