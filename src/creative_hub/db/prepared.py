@@ -65,12 +65,11 @@ class PreparedSelect(_Compiled):
 
     async def fetch(self, session: AsyncSession, values: Mapping[str, Any]) -> list[Sequence[Any]]:
         """Rows as the driver returns them, on the session's connection and transaction."""
-        connection = await session.connection()
-        driver = (await connection.get_raw_connection()).driver_connection
+        driver = await _driver_connection(session)
         args = self.args(values)
         if self.dialect_name == "sqlite":
-            return list(await driver.execute_fetchall(self.sql, args))  # type: ignore[union-attr]
-        return list(await driver.fetch(self.sql, *args))  # type: ignore[union-attr]
+            return list(await driver.execute_fetchall(self.sql, args))
+        return list(await driver.fetch(self.sql, *args))
 
     def converter(self, index: int) -> Callable[[Any], Any]:
         """Converts one column's driver value, for rows where only some columns vary."""
@@ -133,5 +132,10 @@ class PreparedWrite(_Compiled):
             await session.flush()
         if isinstance(session, GatedSession):
             await session.hold_write_gate()
-        connection = await session.connection()
-        return (await connection.get_raw_connection()).driver_connection
+        return await _driver_connection(session)
+
+
+async def _driver_connection(session: AsyncSession) -> Any:
+    """The driver's own connection (aiosqlite's or asyncpg's) under the session's."""
+    connection = await session.connection()
+    return (await connection.get_raw_connection()).driver_connection
